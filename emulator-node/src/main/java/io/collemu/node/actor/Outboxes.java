@@ -1,0 +1,134 @@
+package io.collemu.node.actor;
+
+import java.util.Arrays;
+
+/**
+ * What one LP sends during one window, grouped by destination LP, so that each destination gets one batch per
+ * window. Buffers are reused across windows; {@link #drain} hands out fresh arrays the receiver then owns.
+ * Not thread-safe: owned by one LP actor.
+ */
+final class Outboxes {
+    private int[] keys = new int[16];
+    private int[] slots = new int[16];
+    private int used;
+    private Box[] boxes = new Box[8];
+
+    static final class Box {
+        int dst;
+        int count;
+        long minTimePs;
+        long[] timePs = new long[8];
+        long[] seq = new long[8];
+        int[] kind = new int[8];
+        long[] aux = new long[8];
+        Object[] payload = new Object[8];
+
+        void add(long t, long s, int k, Object p, long a) {
+            if (count == timePs.length) {
+                int c = count * 2;
+                timePs = Arrays.copyOf(timePs, c);
+                seq = Arrays.copyOf(seq, c);
+                kind = Arrays.copyOf(kind, c);
+                aux = Arrays.copyOf(aux, c);
+                payload = Arrays.copyOf(payload, c);
+            }
+            timePs[count] = t;
+            seq[count] = s;
+            kind[count] = k;
+            aux[count] = a;
+            payload[count] = p;
+            count++;
+            if (t < minTimePs) {
+                minTimePs = t;
+            }
+        }
+    }
+
+    Outboxes() {
+        Arrays.fill(keys, -1);
+    }
+
+    void add(int dst, long t, long s, int k, Object p, long a) {
+        box(dst).add(t, s, k, p, a);
+    }
+
+    int size() {
+        return used;
+    }
+
+    Box get(int i) {
+        return boxes[i];
+    }
+
+    /** The batch for box i, as arrays the receiver owns. */
+    LpMessages.Batch drain(int srcLp, int i) {
+        Box b = boxes[i];
+        int n = b.count;
+        Object[] payload = Arrays.copyOf(b.payload, n);
+        Arrays.fill(b.payload, 0, n, null);
+        return new LpMessages.Batch(srcLp, n, Arrays.copyOf(b.timePs, n), Arrays.copyOf(b.seq, n),
+                Arrays.copyOf(b.kind, n), Arrays.copyOf(b.aux, n), payload);
+    }
+
+    /** Forgets this window's destinations, keeping the buffers. */
+    void reset() {
+        for (int i = 0; i < used; i++) {
+            boxes[i].count = 0;
+        }
+        Arrays.fill(keys, -1);
+        used = 0;
+    }
+
+    private Box box(int dst) {
+        int mask = keys.length - 1;
+        int h = (dst * 0x9E3779B9) & mask;
+        while (true) {
+            int k = keys[h];
+            if (k == dst) {
+                return boxes[slots[h]];
+            }
+            if (k == -1) {
+                break;
+            }
+            h = (h + 1) & mask;
+        }
+        if (used * 2 >= keys.length) {
+            rehash();
+            return box(dst);
+        }
+        if (used == boxes.length) {
+            boxes = Arrays.copyOf(boxes, used * 2);
+        }
+        Box b = boxes[used];
+        if (b == null) {
+            b = new Box();
+            boxes[used] = b;
+        }
+        b.dst = dst;
+        b.count = 0;
+        b.minTimePs = Long.MAX_VALUE;
+        keys[h] = dst;
+        slots[h] = used;
+        used++;
+        return b;
+    }
+
+    private void rehash() {
+        int[] oldKeys = keys;
+        int[] oldSlots = slots;
+        keys = new int[oldKeys.length * 2];
+        slots = new int[oldKeys.length * 2];
+        Arrays.fill(keys, -1);
+        int mask = keys.length - 1;
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != -1) {
+                int h = (oldKeys[i] * 0x9E3779B9) & mask;
+                while (keys[h] != -1) {
+                    h = (h + 1) & mask;
+                }
+                keys[h] = oldKeys[i];
+                slots[h] = oldSlots[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.collemu.node.cli;
+
+import io.collemu.collectives.CollectiveException;
+import io.collemu.topology.model.TopologyException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code collemu} command line. Exit codes: 0 done, 2 bad input (one line on stderr naming what and where),
+ * 3 a cluster member was lost, 1 an internal error (with its stack trace: a bug to report).
+ */
+@Command(name = "collemu", mixinStandardHelpOptions = true, versionProvider = CollemuCommand.Version.class,
+        description = "Emulates GPU-to-GPU collective traffic over CPO, LPO and DSP-pluggable fabrics.",
+        subcommands = {RunCommand.class, CompareCommand.class, TopologyCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
+public final class CollemuCommand implements Runnable {
+    public static final String VERSION = "0.1.0";
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_MEMBER_LOST = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        CommandLine cl = new CommandLine(new CollemuCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String name = ex.getCommandLine().getCommandName();
+            err.println("collemu " + ("collemu".equals(name) ? "" : name + ": ") + oneLine(ex.getMessage())
+                    + " (see --help)");
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (isUserError(ex)) {
+                err.println("collemu " + c.getCommandName() + ": " + oneLine(ex.getMessage()));
+                return EXIT_BAD_INPUT;
+            }
+            if (ex instanceof MemberLostException lost) {
+                err.println("collemu " + c.getCommandName() + ": " + oneLine(lost.getMessage()));
+                return EXIT_MEMBER_LOST;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    static boolean isUserError(Throwable t) {
+        return t instanceof UserError || t instanceof TopologyException || t instanceof CollectiveException;
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "error";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    /** picocli version provider. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"collemu " + VERSION + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

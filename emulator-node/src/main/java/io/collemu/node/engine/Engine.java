@@ -1,0 +1,18 @@
+package io.collemu.node.engine;
+
+import io.collemu.node.lp.LpReport;
+import io.collemu.node.lp.Model;
+
+/** Runs a model's LPs to the end and collects what each LP recorded. */
+public interface Engine extends AutoCloseable {
+
+    /** Runs from {@code startPs} until no event is left; returns the reports of all LPs, indexed by LP id. */
+    Outcome run(Model model, long startPs, Progress progress);
+
+    @Override
+    default void close() {
+    }
+
+    record Outcome(EngineStats stats, LpReport[] reports) {
+    }
+}

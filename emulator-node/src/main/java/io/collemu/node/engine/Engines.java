@@ -1,0 +1,16 @@
+package io.collemu.node.engine;
+
+import io.collemu.node.actor.ActorEngine;
+
+/** Creates the engine a run asked for. */
+public final class Engines {
+    private Engines() {
+    }
+
+    public static Engine create(EngineKind kind, int threads) {
+        return switch (kind) {
+            case SEQUENTIAL -> new SequentialEngineRunner();
+            case ACTORS -> new ActorEngine(threads);
+        };
+    }
+}

@@ -1,0 +1,19 @@
+package io.collemu.node.engine;
+
+/**
+ * A logical process: a deterministic state machine behind one GPU or one switch egress port. It reacts to
+ * events only through {@link LpContext}; it never reads a wall clock, a global, or an unseeded random source.
+ * Events reach it in (timePs, source LP, source sequence) order whatever engine runs it.
+ *
+ * <p>Thread rule: an LP is touched by one thread at a time (the engine guarantees it).
+ */
+public interface Lp {
+    /** This LP's id, dense from 0. */
+    int id();
+
+    /** Called once before any event, with {@code ctx.nowPs()} the run's start time. */
+    default void start(LpContext ctx) {
+    }
+
+    void handle(int kind, Object payload, long aux, int srcLp, LpContext ctx);
+}

@@ -1,0 +1,155 @@
+package io.collemu.node.lp;
+
+import io.collemu.node.engine.LpContext;
+import io.collemu.topology.model.NodeKind;
+import io.collemu.topology.model.Topology;
+
+/**
+ * One egress port: a FIFO queue, a serializer at line rate, the link behind it, and the credit counter for the
+ * downstream switch's ingress buffer on that link (lossless flow control). Used inside a GPU LP (NIC, NVLink)
+ * and by a switch-port LP. Store-and-forward per segment: the next hop sees a segment after its full
+ * serialization plus the link latency (plus the next switch's port-to-port latency).
+ *
+ * <p>Not thread-safe: owned by one LP.
+ */
+public final class EgressPort {
+    /** The smallest credit window, in segments, whatever the configured buffer. */
+    public static final int MIN_BUFFER_SEGMENTS = 4;
+    final int port;
+    final int ownerLp;
+    final int localIndex;
+    final long rateBps;
+    final long linkLatencyPs;
+    final int peerNode;
+    /** The destination GPU LP when the link ends at a GPU, else -1. */
+    final int peerGpuLp;
+    final long peerSwitchLatencyPs;
+    final long creditCapacityBytes;
+    private final boolean exactRate;
+    private final long rateMbps;
+    private final SegmentQueue queue = new SegmentQueue();
+    long creditBytes;
+    long waitingBytes;
+    boolean busy;
+
+    long bytesSent;
+    long busyPs;
+    long peakWaitingBytes;
+    long segmentsSent;
+    long creditStalls;
+
+    EgressPort(Fabric fabric, int port, int ownerLp, long segmentBytes) {
+        Topology t = fabric.topology();
+        this.port = port;
+        this.ownerLp = ownerLp;
+        this.localIndex = fabric.localIndexOfPort(port);
+        this.rateBps = t.portRateBps(port);
+        if (rateBps <= 0) {
+            throw new IllegalArgumentException("port " + port + " has a non-positive rate");
+        }
+        this.linkLatencyPs = t.portLinkLatencyPs(port);
+        this.peerNode = t.portPeer(port);
+        boolean peerIsGpu = t.nodeKind(peerNode) == NodeKind.GPU;
+        this.peerGpuLp = peerIsGpu ? t.gpuOfNode(peerNode) : -1;
+        this.peerSwitchLatencyPs = peerIsGpu ? 0 : t.switchLatencyPs(peerNode);
+        long buffer = t.ingressBufferBytes(peerNode);
+        // GPUs always sink: a link into a GPU needs no credit. A real buffer holds hundreds of packets; an
+        // emulator segment may be a MiB, so the credit window is at least MIN_BUFFER_SEGMENTS segments lest
+        // coarse segments starve a link the real fabric keeps busy (with 1 MiB segments and a 1 MiB buffer a
+        // store-and-forward hop would run at half rate).
+        this.creditCapacityBytes = peerIsGpu ? 0 : Math.max(buffer, MIN_BUFFER_SEGMENTS * segmentBytes);
+        this.creditBytes = creditCapacityBytes;
+        this.exactRate = rateBps % 1_000_000L == 0;
+        this.rateMbps = rateBps / 1_000_000L;
+    }
+
+    /** Serialization time of {@code bytes} at this port's line rate, rounded up to a picosecond. */
+    public long serializationPs(long bytes) {
+        long bits = bytes * 8;
+        if (exactRate) {
+            long num = bits * 1_000_000L;
+            return (num + rateMbps - 1) / rateMbps;
+        }
+        return (long) Math.ceil(bits * 1e12 / rateBps);
+    }
+
+    void enqueue(Segment s, long nowPs) {
+        s.enqueuePs = nowPs;
+        queue.add(s);
+        waitingBytes += s.sizeBytes;
+        if (waitingBytes > peakWaitingBytes) {
+            peakWaitingBytes = waitingBytes;
+        }
+    }
+
+    /**
+     * Starts serializing the head segment if the port is idle and the downstream buffer has credit for it.
+     *
+     * @return the segment that started, or null
+     */
+    Segment tryStart(LpContext ctx) {
+        if (busy || queue.isEmpty()) {
+            return null;
+        }
+        Segment s = queue.peek();
+        boolean credited = peerGpuLp < 0;
+        if (credited && creditBytes < s.sizeBytes) {
+            creditStalls++;
+            return null;
+        }
+        queue.poll();
+        long now = ctx.nowPs();
+        if (credited) {
+            creditBytes -= s.sizeBytes;
+        }
+        waitingBytes -= s.sizeBytes;
+        s.queuedPs += now - s.enqueuePs;
+        long txPs = serializationPs(s.sizeBytes);
+        busy = true;
+        busyPs += txPs;
+        ctx.schedule(now + txPs, EventKinds.TX_DONE, s, localIndex);
+        return s;
+    }
+
+    /** The segment has left the serializer: hand it to the next LP. The caller must not touch it afterwards. */
+    void finishTx(Segment s, LpContext ctx, Fabric fabric) {
+        busy = false;
+        bytesSent += s.sizeBytes;
+        segmentsSent++;
+        long now = ctx.nowPs();
+        s.upstreamLp = ownerLp;
+        s.upstreamPort = port;
+        s.hops++;
+        if (peerGpuLp >= 0) {
+            ctx.send(peerGpuLp, now + linkLatencyPs, EventKinds.DELIVER, s, 0);
+        } else {
+            int next = s.path[s.hops];
+            ctx.send(fabric.lpOfPort(next), now + linkLatencyPs + peerSwitchLatencyPs, EventKinds.ARRIVE, s, 0);
+        }
+    }
+
+    void returnCredit(int bytes) {
+        creditBytes += bytes;
+        if (creditBytes > creditCapacityBytes) {
+            throw new IllegalStateException("port " + port + ": credits exceed the buffer (" + creditBytes + " > "
+                    + creditCapacityBytes + ")");
+        }
+    }
+
+    public PortStats stats() {
+        return new PortStats(port, bytesSent, busyPs, peakWaitingBytes, segmentsSent, creditStalls,
+                creditCapacityBytes - creditBytes);
+    }
+
+    public boolean idle() {
+        return !busy && queue.isEmpty();
+    }
+
+    public long creditBytes() {
+        return creditBytes;
+    }
+
+    public long creditCapacityBytes() {
+        return creditCapacityBytes;
+    }
+}

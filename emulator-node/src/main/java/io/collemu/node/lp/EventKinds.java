@@ -1,0 +1,36 @@
+package io.collemu.node.lp;
+
+/** The event and message kinds of the model. Plain ints so the queues never box. */
+public final class EventKinds {
+    /** A segment reaches a switch egress port's queue (payload: Segment). */
+    public static final int ARRIVE = 1;
+    /** A segment reaches its destination GPU (payload: Segment). */
+    public static final int DELIVER = 2;
+    /** Buffer credit returns to the transmitter of an ingress link (aux: port << 32 | bytes). */
+    public static final int CREDIT = 3;
+    /** Self: a port finished serializing a segment (payload: Segment, aux: local port index). */
+    public static final int TX_DONE = 4;
+    /** Self: a GPU task may start (aux: task index). */
+    public static final int TASK_START = 5;
+    /** Self: a received segment has been reduced (payload: Segment). */
+    public static final int RECV_DONE = 6;
+    /** Self: a compute task ends (aux: task index). */
+    public static final int COMPUTE_DONE = 7;
+    /** Self: a stream's per-step software latency elapsed (aux: instance slot << 32 | stream). */
+    public static final int STEP_READY = 8;
+
+    private EventKinds() {
+    }
+
+    public static long packCredit(int port, int bytes) {
+        return ((long) port << 32) | (bytes & 0xffffffffL);
+    }
+
+    public static int creditPort(long aux) {
+        return (int) (aux >>> 32);
+    }
+
+    public static int creditBytes(long aux) {
+        return (int) aux;
+    }
+}

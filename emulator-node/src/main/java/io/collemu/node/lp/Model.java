@@ -1,0 +1,66 @@
+package io.collemu.node.lp;
+
+import io.collemu.node.engine.Lp;
+
+/**
+ * The LPs of one emulation: GPU LPs first (ids 0..gpus-1), then one LP per switch egress port. Built fresh for
+ * every emulation from a shared {@link Fabric} and a {@link Workload}.
+ */
+public final class Model {
+    private final Fabric fabric;
+    private final Workload workload;
+    private final ModelOptions options;
+    private final Lp[] lps;
+
+    public Model(Fabric fabric, Workload workload, ModelOptions options) {
+        this.fabric = fabric;
+        this.workload = workload;
+        this.options = options;
+        this.lps = new Lp[fabric.lpCount()];
+        for (int g = 0; g < fabric.gpuCount(); g++) {
+            lps[g] = new GpuLp(g, fabric, options, workload);
+        }
+        for (int lp = fabric.gpuCount(); lp < fabric.lpCount(); lp++) {
+            lps[lp] = new SwitchPortLp(lp, fabric, options.segmentBytes());
+        }
+    }
+
+    public Fabric fabric() {
+        return fabric;
+    }
+
+    public Workload workload() {
+        return workload;
+    }
+
+    public ModelOptions options() {
+        return options;
+    }
+
+    public Lp[] lps() {
+        return lps;
+    }
+
+    public GpuLp gpu(int g) {
+        return (GpuLp) lps[g];
+    }
+
+    public SwitchPortLp switchPort(int lp) {
+        return (SwitchPortLp) lps[lp];
+    }
+
+    /** Every egress port of the fabric, by topology port id. */
+    public EgressPort[] portsById() {
+        EgressPort[] out = new EgressPort[fabric.topology().portCount()];
+        for (int g = 0; g < fabric.gpuCount(); g++) {
+            for (EgressPort p : gpu(g).ports()) {
+                out[p.port] = p;
+            }
+        }
+        for (int lp = fabric.gpuCount(); lp < fabric.lpCount(); lp++) {
+            EgressPort p = switchPort(lp).port();
+            out[p.port] = p;
+        }
+        return out;
+    }
+}

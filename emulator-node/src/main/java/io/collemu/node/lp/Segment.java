@@ -1,0 +1,58 @@
+package io.collemu.node.lp;
+
+/**
+ * The unit the emulator forwards: a piece of one send op, at most {@code segmentBytes} long. One object travels
+ * the whole path (GPU egress port, switch ports, destination GPU); whoever holds it may update the per-hop fields
+ * and hands it on. Ownership passes with the message: a sender never touches a segment after sending it.
+ */
+public final class Segment {
+    /** Collective instance it belongs to. */
+    public int instance;
+    public int srcGpu;
+    public int dstGpu;
+    /** The matching recv op in the destination rank's schedule. */
+    public int recvOp;
+    /** Offset of this segment inside its op, in bytes. */
+    public long opOffsetBytes;
+    public int sizeBytes;
+    /** Stream of the sending rank (for its injection window). */
+    public int stream;
+    public long flowHash;
+    /** When it entered the source GPU's egress queue. */
+    public long injectPs;
+    /** When it entered the queue it is in now. */
+    public long enqueuePs;
+    /** Sum of queueing delays so far (waiting for the serializer or for credit). */
+    public long queuedPs;
+    /** LP and port that transmitted it last, which hold the credit for the buffer it now occupies. */
+    public int upstreamLp;
+    public int upstreamPort;
+    /** The egress ports of its route, from the source GPU's port on; shared and never modified. */
+    public int[] path;
+    /** Index in {@link #path} of the port it is at (or is next to enter). */
+    public int hops;
+
+    public Segment() {
+    }
+
+    /** A copy, for engines that must not share one object between places (e.g. serialization round trips). */
+    public Segment copy() {
+        Segment s = new Segment();
+        s.instance = instance;
+        s.srcGpu = srcGpu;
+        s.dstGpu = dstGpu;
+        s.recvOp = recvOp;
+        s.opOffsetBytes = opOffsetBytes;
+        s.sizeBytes = sizeBytes;
+        s.stream = stream;
+        s.flowHash = flowHash;
+        s.injectPs = injectPs;
+        s.enqueuePs = enqueuePs;
+        s.queuedPs = queuedPs;
+        s.upstreamLp = upstreamLp;
+        s.upstreamPort = upstreamPort;
+        s.path = path;
+        s.hops = hops;
+        return s;
+    }
+}

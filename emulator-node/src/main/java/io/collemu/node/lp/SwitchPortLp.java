@@ -1,0 +1,59 @@
+package io.collemu.node.lp;
+
+import io.collemu.node.engine.Lp;
+import io.collemu.node.engine.LpContext;
+
+/**
+ * A switch egress port as an LP: segments arrive from any ingress of its switch, wait in FIFO order, are
+ * serialized at line rate when the downstream buffer has credit, and move on; when a segment leaves, the credit
+ * for the ingress buffer it occupied goes back to whoever transmitted it here, after the reverse link latency.
+ */
+public final class SwitchPortLp implements Lp {
+    private final int id;
+    private final Fabric fabric;
+    private final EgressPort port;
+
+    public SwitchPortLp(int id, Fabric fabric, long segmentBytes) {
+        this.id = id;
+        this.fabric = fabric;
+        this.port = new EgressPort(fabric, fabric.portOfSwitchLp(id), id, segmentBytes);
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    public LpReport report() {
+        return new LpReport(id, null, null, null, null, new PortStats[] {port.stats()}, 0, 0, 0);
+    }
+
+    public EgressPort port() {
+        return port;
+    }
+
+    @Override
+    public void handle(int kind, Object payload, long aux, int srcLp, LpContext ctx) {
+        switch (kind) {
+            case EventKinds.ARRIVE -> {
+                port.enqueue((Segment) payload, ctx.nowPs());
+                port.tryStart(ctx);
+            }
+            case EventKinds.TX_DONE -> {
+                Segment s = (Segment) payload;
+                int upstreamLp = s.upstreamLp;
+                int upstreamPort = s.upstreamPort;
+                int sizeBytes = s.sizeBytes;
+                port.finishTx(s, ctx, fabric);
+                ctx.send(upstreamLp, ctx.nowPs() + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT, null,
+                        EventKinds.packCredit(upstreamPort, sizeBytes));
+                port.tryStart(ctx);
+            }
+            case EventKinds.CREDIT -> {
+                port.returnCredit(EventKinds.creditBytes(aux));
+                port.tryStart(ctx);
+            }
+            default -> throw new IllegalStateException("switch port LP " + id + ": unexpected event kind " + kind);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.collemu.node.lp;
+
+/** Test access to how a GPU LP names its flows. */
+public final class GpuLpTestAccess {
+    private GpuLpTestAccess() {
+    }
+
+    public static long flowId(long seed, int instance, int stream) {
+        return GpuLp.flowId(seed, instance, stream);
+    }
+}

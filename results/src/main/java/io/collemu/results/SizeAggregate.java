@@ -1,0 +1,110 @@
+package io.collemu.results;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The instances of one collective kind at one size on one communicator size, folded as nccl-tests folds its
+ * iterations: the time is the mean over instances, algbw is size / mean time and busbw is algbw times the bus
+ * factor. The factor is taken from the records themselves (busbw / algbw, as the engine computed it) so that this
+ * file agrees with {@code collectives.csv}; only when no record has a usable algbw is the nccl-tests table of
+ * {@link #busBandwidthFactor} used. Immutable.
+ *
+ * @param kind           collective kind
+ * @param algorithm      algorithm name; several joined with "/" when the instances differ
+ * @param ranks          communicator size
+ * @param sizeBytes      nccl-tests size, bytes per rank
+ * @param countElements  nccl-tests count, from the first instance
+ * @param type           element type, from the first instance
+ * @param redop          reduction operator, from the first instance
+ * @param root           root rank, from the first instance
+ * @param instances      instances folded
+ * @param meanDurationPs mean completion time, picoseconds
+ * @param algbwGBps      sizeBytes / meanDuration, GB/s (1e9 bytes/s); NaN for a zero time
+ * @param busbwGBps      algbw x the bus factor, GB/s
+ * @param energyJoules   energy of all instances added up
+ * @param bitsMoved      bits moved by all instances added up
+ */
+public record SizeAggregate(String kind, String algorithm, int ranks, long sizeBytes, long countElements,
+                            String type, String redop, int root, int instances, double meanDurationPs,
+                            double algbwGBps, double busbwGBps, double energyJoules, double bitsMoved) {
+
+    private record Key(String kind, int ranks, long sizeBytes) {
+    }
+
+    /**
+     * @return one aggregate per (kind, ranks, sizeBytes): kinds in order of first appearance, then ranks and size
+     *     ascending
+     */
+    public static List<SizeAggregate> of(List<CollectiveRecord> rows) {
+        Map<Key, List<CollectiveRecord>> groups = new LinkedHashMap<>();
+        Map<String, Integer> kindOrder = new LinkedHashMap<>();
+        for (CollectiveRecord r : rows) {
+            kindOrder.putIfAbsent(r.kind(), kindOrder.size());
+            groups.computeIfAbsent(new Key(r.kind(), r.ranks(), r.sizeBytes()), k -> new ArrayList<>()).add(r);
+        }
+        List<SizeAggregate> out = new ArrayList<>(groups.size());
+        groups.forEach((key, group) -> out.add(fold(key, group)));
+        out.sort(Comparator.<SizeAggregate>comparingInt(a -> kindOrder.get(a.kind()))
+            .thenComparingInt(SizeAggregate::ranks).thenComparingLong(SizeAggregate::sizeBytes));
+        return out;
+    }
+
+    /** @return mean energy of one instance, joules */
+    public double meanEnergyJoules() {
+        return energyJoules / instances;
+    }
+
+    /** @return mean completion time, microseconds (the unit of nccl-tests' time column) */
+    public double meanTimeUs() {
+        return meanDurationPs / 1e6;
+    }
+
+    /**
+     * @return the nccl-tests busbw / algbw factor (doc/PERFORMANCE.md): 2(n-1)/n for all-reduce, (n-1)/n for
+     *     reduce-scatter, all-gather and all-to-all, 1 for broadcast, reduce and anything else
+     */
+    public static double busBandwidthFactor(String kind, int ranks) {
+        if (ranks <= 0) {
+            return 1.0;
+        }
+        double n = ranks;
+        return switch (kind) {
+            case "all-reduce" -> 2.0 * (n - 1) / n;
+            case "reduce-scatter", "all-gather", "all-to-all" -> (n - 1) / n;
+            default -> 1.0;
+        };
+    }
+
+    private static SizeAggregate fold(Key key, List<CollectiveRecord> group) {
+        CollectiveRecord first = group.get(0);
+        Set<String> algorithms = new LinkedHashSet<>();
+        double sumDurationPs = 0;
+        double sumFactor = 0;
+        int factors = 0;
+        double energy = 0;
+        double bits = 0;
+        for (CollectiveRecord r : group) {
+            algorithms.add(r.algorithm());
+            sumDurationPs += r.durationPs();
+            if (r.algbwGBps() > 0 && Double.isFinite(r.algbwGBps()) && Double.isFinite(r.busbwGBps())) {
+                sumFactor += r.busbwGBps() / r.algbwGBps();
+                factors++;
+            }
+            energy += r.energyJoules();
+            bits += r.bitsMoved();
+        }
+        double meanPs = sumDurationPs / group.size();
+        double factor = factors > 0 ? sumFactor / factors : busBandwidthFactor(key.kind(), key.ranks());
+        // bytes per nanosecond is GB/s with GB = 1e9 bytes
+        double algbw = meanPs > 0 ? key.sizeBytes() / (meanPs / 1000.0) : Double.NaN;
+        return new SizeAggregate(key.kind(), String.join("/", algorithms), key.ranks(), key.sizeBytes(),
+            first.countElements(), first.type(), first.redop(), first.root(), group.size(), meanPs, algbw,
+            algbw * factor, energy, bits);
+    }
+}

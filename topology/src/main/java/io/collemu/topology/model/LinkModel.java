@@ -1,0 +1,127 @@
+package io.collemu.topology.model;
+
+import java.util.Objects;
+
+/**
+ * One link END: the module (or CPO port, or NVLink PHY) at one side of a cable, and the parts of the link's
+ * latency and power that belong to it. A cable has two ends, which may differ (a hybrid NIC-to-CPO-switch
+ * cable has a DSP pluggable at the NIC and a CPO port at the switch).
+ *
+ * <p>Units: rate in bits per second one way; latencies in picoseconds; propagation in picoseconds per metre of
+ * cable; power as {@code idleWatts} (drawn whether or not data moves) plus {@code pjPerBit} (dynamic energy per
+ * bit carried). The power model of one end: {@code watts(load) = idleWatts + pjPerBit * rateBps * 1e-12 * load}
+ * with load in [0,1], so at full load {@link #loadedWatts()}. {@code preFecBer} is the typical pre-FEC bit error
+ * ratio, {@code hardFailuresPerEndHour} the rate of hard failures of this end.
+ *
+ * <p>How a cable's latency is assembled (see {@link Topology#portLinkLatencyPs(int)}): PHY of both ends, plus one
+ * FEC decode per link (the larger of the two ends' figures), plus propagation (the larger per-metre figure)
+ * times the cable length. {@code cableMetres} here is only a default; builders and explicit graphs set the
+ * length of each cable.
+ *
+ * <p>Immutable value; thread-safe.
+ */
+public record LinkModel(String name, LinkTechnology technology, long rateBps, long phyLatencyPs,
+        long fecLatencyPs, long propagationPsPerMetre, double cableMetres, double pjPerBit, double idleWatts,
+        double preFecBer, double hardFailuresPerEndHour) {
+
+    public LinkModel {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(technology, "technology");
+        if (name.isBlank()) {
+            throw new TopologyException("link model name must not be blank", "name");
+        }
+        if (rateBps <= 0) {
+            throw new TopologyException("link model '" + name + "': rate must be positive, got " + rateBps
+                    + " bps", "rateBps");
+        }
+        requireNonNegative(name, "phyLatencyPs", phyLatencyPs);
+        requireNonNegative(name, "fecLatencyPs", fecLatencyPs);
+        requireNonNegative(name, "propagationPsPerMetre", propagationPsPerMetre);
+        requireNonNegative(name, "cableMetres", cableMetres);
+        requireNonNegative(name, "pjPerBit", pjPerBit);
+        requireNonNegative(name, "idleWatts", idleWatts);
+        requireNonNegative(name, "preFecBer", preFecBer);
+        requireNonNegative(name, "hardFailuresPerEndHour", hardFailuresPerEndHour);
+        if (preFecBer > 1) {
+            throw new TopologyException("link model '" + name + "': preFecBer must be at most 1, got " + preFecBer,
+                    "preFecBer");
+        }
+    }
+
+    private static void requireNonNegative(String name, String field, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new TopologyException("link model '" + name + "': " + field + " must be a finite number >= 0, got "
+                    + value, field);
+        }
+    }
+
+    /** Power of this end at full load: idle power plus dynamic energy per bit at line rate. */
+    public double loadedWatts() {
+        return idleWatts + pjPerBit * rateBps * 1e-12;
+    }
+
+    /** Energy per bit at full load, idle power included: the figure vendors quote as "pJ/bit". */
+    public double pjPerBitAtFullLoad() {
+        return loadedWatts() / (rateBps * 1e-12);
+    }
+
+    /** True when this end holds optics (a pluggable module or a CPO port). */
+    public boolean isOptical() {
+        return technology.isOptical();
+    }
+
+    public LinkModel withName(String v) {
+        return new LinkModel(v, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withTechnology(LinkTechnology v) {
+        return new LinkModel(name, v, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withRateBps(long v) {
+        return new LinkModel(name, technology, v, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withPhyLatencyPs(long v) {
+        return new LinkModel(name, technology, rateBps, v, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withFecLatencyPs(long v) {
+        return new LinkModel(name, technology, rateBps, phyLatencyPs, v, propagationPsPerMetre,
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withPropagationPsPerMetre(long v) {
+        return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, v,
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withCableMetres(double v) {
+        return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                v, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withPjPerBit(double v) {
+        return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, v, idleWatts, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withIdleWatts(double v) {
+        return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, pjPerBit, v, preFecBer, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withPreFecBer(double v) {
+        return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, pjPerBit, idleWatts, v, hardFailuresPerEndHour);
+    }
+
+    public LinkModel withHardFailuresPerEndHour(double v) {
+        return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, pjPerBit, idleWatts, preFecBer, v);
+    }
+}
