@@ -4,8 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.collemu.node.actor.LpMessages.ClockCommand;
 import io.collemu.node.engine.Engine;
-import io.collemu.node.engine.Progress;
+import io.collemu.node.engine.Horizons;
 import io.collemu.node.lp.Model;
+import org.apache.pekko.actor.typed.ActorRef;
+import io.collemu.node.engine.Progress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -21,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * LP dispatcher has a fixed number of threads.
  */
 public final class ActorEngine implements Engine {
-    static final String DISPATCHER = "collemu.lp-dispatcher";
+    public static final String DISPATCHER = "collemu.lp-dispatcher";
     private final ActorSystem<RunRequest> system;
     private final int threads;
 
@@ -34,21 +37,36 @@ public final class ActorEngine implements Engine {
         this.system = ActorSystem.create(guardian(), "collemu", config(threads));
     }
 
-    static Config config(int threads) {
+    public static Config config(int threads) {
+        String executor = System.getProperty("collemu.executor", "fj");
+        String body = "affinity".equals(executor)
+                ? "  executor = affinity-pool-executor\n"
+                    + "  affinity-pool-executor { parallelism-min = " + threads + ", parallelism-max = " + threads
+                    + ", parallelism-factor = 1.0, idle-cpu-level = " + System.getProperty("collemu.idle", "5")
+                    + " }\n"
+                : "  executor = fork-join-executor\n"
+                    + "  fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads
+                    + ", parallelism-factor = 1.0 }\n";
         return ConfigFactory.parseString(DISPATCHER + " {\n"
                 + "  type = Dispatcher\n"
-                + "  executor = fork-join-executor\n"
-                + "  fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads
-                + ", parallelism-factor = 1.0 }\n"
-                + "  throughput = 64\n"
+                + body
+                + "  throughput = " + System.getProperty("collemu.throughput", "64") + "\n"
                 + "}\n").withFallback(ConfigFactory.load());
     }
 
+    /** One member hosting every LP: the cross-member lookahead is infinite. */
+    @SuppressWarnings("unchecked")
     private static Behavior<RunRequest> guardian() {
         return Behaviors.receive((ctx, req) -> {
-            Behavior<ClockCommand> clock = WindowClock.create(req.model(), req.startPs(), req.progress(), req.result(),
-                    DISPATCHER);
-            ctx.spawnAnonymous(clock);
+            Model model = req.model();
+            int[] lpMember = new int[model.lps().length];
+            Behavior<ClockCommand> clock = MemberClock.create(model, 0, lpMember,
+                    Horizons.inboundLookaheadPs(model.fabric()), Long.MAX_VALUE / 4, req.startPs(), DISPATCHER,
+                    req.progress());
+            ActorRef<ClockCommand>[] clocks = new ActorRef[] {
+                ctx.spawnAnonymous(clock, DispatcherSelector.fromConfig(DISPATCHER))};
+            ctx.spawnAnonymous(Coordinator.create(clocks, new String[] {"local"}, lpMember.length, req.progress(),
+                    req.result()), DispatcherSelector.fromConfig(DISPATCHER));
             return Behaviors.same();
         });
     }

@@ -32,9 +32,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class LpActor extends AbstractBehavior<Command> {
     private final Lp lp;
     private final int id;
-    private final long lookaheadPs;
     private final long[] inboundLookaheadPs;
     private final IntFunction<ActorRef<Command>> refs;
+    private final int[] lpMember;
+    private final int localMember;
     private final ActorRef<ClockCommand> clock;
     private final Supplier<LpReport> report;
     private final EventQueue queue = new EventQueue(16);
@@ -42,29 +43,33 @@ public final class LpActor extends AbstractBehavior<Command> {
     private final Ctx ctx = new Ctx();
     private long received;
     private long expected;
-    private long pendingWindowPs = -1;
+    private long pendingHorizonPs = -1;
     private long processedBeforePs = Long.MIN_VALUE;
     private long nextSeq;
 
     private LpActor(ActorContext<Command> context, Lp lp, long[] inboundLookaheadPs,
-            IntFunction<ActorRef<Command>> refs, ActorRef<ClockCommand> clock, Supplier<LpReport> report) {
+            IntFunction<ActorRef<Command>> refs, int[] lpMember, int localMember, ActorRef<ClockCommand> clock,
+            Supplier<LpReport> report) {
         super(context);
         this.lp = lp;
         this.id = lp.id();
         this.inboundLookaheadPs = inboundLookaheadPs;
-        this.lookaheadPs = inboundLookaheadPs[id];
         this.refs = refs;
+        this.lpMember = lpMember;
+        this.localMember = localMember;
         this.clock = clock;
         this.report = report;
     }
 
     /**
      * @param inboundLookaheadPs per LP id, the smallest delay of any message it can receive (shared, read-only)
-     * @param refs               the actor of each LP id (filled before any message flows)
+     * @param refs               the actor of each local LP id (filled before any message flows)
+     * @param lpMember           the member hosting each LP id; batches for other members go through the clock
      */
     public static Behavior<Command> create(Lp lp, long[] inboundLookaheadPs, IntFunction<ActorRef<Command>> refs,
-            ActorRef<ClockCommand> clock, Supplier<LpReport> report) {
-        return Behaviors.setup(c -> new LpActor(c, lp, inboundLookaheadPs, refs, clock, report));
+            int[] lpMember, int localMember, ActorRef<ClockCommand> clock, Supplier<LpReport> report) {
+        return Behaviors.setup(c -> new LpActor(c, lp, inboundLookaheadPs, refs, lpMember, localMember, clock,
+                report));
     }
 
     @Override
@@ -78,7 +83,7 @@ public final class LpActor extends AbstractBehavior<Command> {
                 onBatch(b);
             } else if (m instanceof StartWindow w) {
                 expected = w.expectedBatches();
-                pendingWindowPs = w.windowStartPs();
+                pendingHorizonPs = w.horizonPs();
                 runIfReady();
             } else if (m instanceof Begin b) {
                 ctx.nowPs = b.startPs();
@@ -107,13 +112,12 @@ public final class LpActor extends AbstractBehavior<Command> {
     }
 
     private void runIfReady() {
-        if (pendingWindowPs < 0 || received < expected) {
+        if (pendingHorizonPs < 0 || received < expected) {
             return;
         }
-        long windowStart = pendingWindowPs;
-        pendingWindowPs = -1;
-        long horizon = windowStart + lookaheadPs;
-        processedBeforePs = horizon;
+        long horizon = pendingHorizonPs;
+        pendingHorizonPs = -1;
+        processedBeforePs = Math.max(processedBeforePs, horizon);
         long events = 0;
         while (!queue.isEmpty() && queue.peekTimePs() < horizon) {
             long t = queue.peekTimePs();
@@ -131,16 +135,32 @@ public final class LpActor extends AbstractBehavior<Command> {
 
     private void finishWindow(long events) {
         int n = out.size();
-        int[] dests = new int[n];
-        long[] mins = new long[n];
+        int local = 0;
+        for (int i = 0; i < n; i++) {
+            if (lpMember[out.get(i).dst] == localMember) {
+                local++;
+            }
+        }
+        int[] dests = new int[local];
+        long[] mins = new long[local];
+        int[] remoteDsts = new int[n - local];
+        Batch[] remote = new Batch[n - local];
+        int l = 0;
+        int r = 0;
         for (int i = 0; i < n; i++) {
             Outboxes.Box box = out.get(i);
-            dests[i] = box.dst;
-            mins[i] = box.minTimePs;
-            refs.apply(box.dst).tell(out.drain(id, i));
+            if (lpMember[box.dst] == localMember) {
+                dests[l] = box.dst;
+                mins[l++] = box.minTimePs;
+                refs.apply(box.dst).tell(out.drain(id, i));
+            } else {
+                remoteDsts[r] = box.dst;
+                remote[r++] = out.drain(id, i);
+            }
         }
         out.reset();
-        clock.tell(new WindowDone(id, queue.isEmpty() ? Long.MAX_VALUE : queue.peekTimePs(), n, dests, mins, events));
+        clock.tell(new WindowDone(id, queue.isEmpty() ? Long.MAX_VALUE : queue.peekTimePs(), local, dests, mins,
+                events, r, remoteDsts, remote));
     }
 
     private final class Ctx implements LpContext {

@@ -10,6 +10,8 @@ import java.util.Arrays;
 final class Outboxes {
     private int[] keys = new int[16];
     private int[] slots = new int[16];
+    /** Hash positions in use, so that a reset touches only them. */
+    private int[] usedPositions = new int[8];
     private int used;
     private Box[] boxes = new Box[8];
 
@@ -74,8 +76,8 @@ final class Outboxes {
     void reset() {
         for (int i = 0; i < used; i++) {
             boxes[i].count = 0;
+            keys[usedPositions[i]] = -1;
         }
-        Arrays.fill(keys, -1);
         used = 0;
     }
 
@@ -109,6 +111,10 @@ final class Outboxes {
         b.minTimePs = Long.MAX_VALUE;
         keys[h] = dst;
         slots[h] = used;
+        if (used == usedPositions.length) {
+            usedPositions = Arrays.copyOf(usedPositions, used * 2);
+        }
+        usedPositions[used] = h;
         used++;
         return b;
     }
@@ -128,6 +134,7 @@ final class Outboxes {
                 }
                 keys[h] = oldKeys[i];
                 slots[h] = oldSlots[i];
+                usedPositions[oldSlots[i]] = h;
             }
         }
     }

@@ -139,8 +139,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         double rate = r.stats().events() / wall;
-        o.printf("%-14s %-10s %14d %10.2f %12.2f %12d %12.1f%n", s.name(), kind.cliName(), r.stats().events(), wall,
-                rate / 1e6, peakHeapBytes() >> 20, r.durationPs() / 1e6);
+        o.printf("%-14s %-10s %14d %10.2f %12.2f %12d %12.1f%s%n", s.name(), kind.cliName(), r.stats().events(), wall,
+                rate / 1e6, peakHeapBytes() >> 20, r.durationPs() / 1e6, kind == EngineKind.ACTORS
+                        ? String.format("   windows %d, activations %d (%.2f events each)", r.stats().windows(),
+                                r.stats().activations(), r.stats().events() / (double) Math.max(1,
+                                        r.stats().activations())) : "");
         o.flush();
         return rate;
     }

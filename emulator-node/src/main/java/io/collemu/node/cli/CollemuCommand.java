@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "collemu", mixinStandardHelpOptions = true, versionProvider = CollemuCommand.Version.class,
         description = "Emulates GPU-to-GPU collective traffic over CPO, LPO and DSP-pluggable fabrics.",
-        subcommands = {RunCommand.class, CompareCommand.class, TopologyCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, NodeCommand.class, TopologyCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class CollemuCommand implements Runnable {
     public static final String VERSION = "0.1.0";
@@ -29,6 +30,8 @@ public final class CollemuCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // initialise SLF4J before any actor system logs from another thread (avoids its replay warning)
+        org.slf4j.LoggerFactory.getLogger(CollemuCommand.class);
         System.exit(execute(System.out, System.err, args));
     }
 

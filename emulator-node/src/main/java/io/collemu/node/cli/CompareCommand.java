@@ -70,7 +70,8 @@ public final class CompareCommand implements Callable<Integer> {
             Topology t = scenario.topology(link);
             Map<String, Object> inputs = scenario.asInputs();
             inputs.put("link", link);
-            SweepSession s = new SweepSession(t, scenario.routing(), scenario.sweep(), model, engineKind, threads, inputs);
+            SweepSession s = new SweepSession(t, scenario.routing(), scenario.sweep(), model, engineKind, threads, inputs,
+                    scenario.source(link));
             s.validate();
             sessions.add(s);
         }
@@ -85,7 +86,7 @@ public final class CompareCommand implements Callable<Integer> {
             for (SweepSession s : sessions) {
                 String label = s.topology().spec();
                 String link = (String) s.inputs().get("link");
-                List<SizeRun> runs = s.run(engine, dir.resolve(link), progress);
+                List<SizeRun> runs = s.run(engine, dir.resolve(link), progress, 1);
                 outcomes.add(outcome(link, s.topology(), runs, model));
                 o.printf("# %s done (%s)%n", link, label);
                 o.flush();

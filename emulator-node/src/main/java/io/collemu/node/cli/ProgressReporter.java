@@ -32,14 +32,14 @@ public final class ProgressReporter implements Progress, AutoCloseable {
     }
 
     @Override
-    public void update(long virtualPs, long events) {
+    public synchronized void update(long virtualPs, long events) {
         lastEvents = events;
         lastVirtualPs = virtualPs;
         refresh();
     }
 
     /** A step (one emulation of a sweep) has ended. */
-    public void stepDone() {
+    public synchronized void stepDone() {
         stepsDone++;
         eventsBefore += lastEvents;
         lastEvents = 0;
@@ -67,7 +67,7 @@ public final class ProgressReporter implements Progress, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (bar != null) {
             bar.stepTo(stepsDone);
             bar.close();

@@ -1,5 +1,7 @@
 package io.collemu.node.cli;
 
+import io.collemu.node.cluster.ClusterEngine;
+import io.collemu.node.cluster.ClusterSettings;
 import io.collemu.node.engine.Engine;
 import io.collemu.node.engine.EngineKind;
 import io.collemu.node.engine.Engines;
@@ -47,6 +49,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
+    @Option(names = "--members", paramLabel = "N", defaultValue = "1",
+            description = "Cluster members to run on (this process and N-1 'collemu node' processes); 1 = embedded "
+                + "(default: ${DEFAULT-VALUE}).")
+    int members;
+
+    @Mixin
+    ClusterOptions cluster;
+
     @Spec
     CommandSpec spec;
 
@@ -59,9 +69,22 @@ public final class RunCommand implements Callable<Integer> {
         int threads = scenario.threads();
         Map<String, Object> inputs = scenario.asInputs();
         inputs.put("link", link);
-        SweepSession session = new SweepSession(topology, scenario.routing(), scenario.sweep(), model, engineKind, threads, inputs);
+        if (members < 1 || members > 256) {
+            throw new UserError("--members: " + members + " is out of range 1..256");
+        }
+        if (members > 1 && engineKind != EngineKind.ACTORS) {
+            throw new UserError("--members " + members + " needs --engine actors");
+        }
+        inputs.put("members", members);
+        SweepSession session = new SweepSession(topology, scenario.routing(), scenario.sweep(), model, engineKind,
+                threads, inputs, scenario.source(link));
         session.validate();
-        try (Engine engine = Engines.create(engineKind, threads)) {
+        ClusterSettings clusterSettings = members > 1 ? cluster.settings(threads) : null;
+        try (Engine engine = members > 1 ? new ClusterEngine(clusterSettings, members, cluster.memberWait())
+                : Engines.create(engineKind, threads)) {
+            if (engine instanceof ClusterEngine) {
+                o.printf("# cluster of %d members up at %s%n", members, clusterSettings.selfAddress());
+            }
             Path dir = RunDirectory.create(runsRoot(out));
             o.printf("# collemu %s: %s, %d GPUs, %s engine, segment %s, seed %d%n", CollemuCommand.VERSION,
                     topology.spec(), topology.gpuCount(), engineKind.cliName(), Sizes.format(model.segmentBytes()),
@@ -71,7 +94,10 @@ public final class RunCommand implements Callable<Integer> {
             long wallStart = System.nanoTime();
             try (ProgressReporter progress = new ProgressReporter(System.err, "run", session.steps(),
                     !noProgress)) {
-                List<SizeRun> done = session.run(engine, dir, progress);
+                List<SizeRun> done = session.run(engine, dir, progress, members);
+                if (engine instanceof ClusterEngine ce && ce.lastPartition() != null) {
+                    o.printf("# partition: %s%n", ce.lastPartition().describe());
+                }
                 progress.close();
                 printTables(o, done, topology, model);
                 double wall = (System.nanoTime() - wallStart) / 1e9;

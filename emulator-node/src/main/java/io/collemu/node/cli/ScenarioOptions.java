@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 public final class ScenarioOptions {
     public static final String DEFAULT_TOPOLOGY =
             "rail-optimized:gpus=128,gpus-per-server=8,scale-up=nvlink4,link=pluggable-dsp-800g";
-    public static final String DEFAULT_SEGMENT = "256K";
+    public static final String DEFAULT_SEGMENT = "64K";
 
     @Option(names = "--topology", paramLabel = "SPEC|FILE",
             description = "Builder spec or YAML file (default: ${DEFAULT-VALUE}).",
@@ -73,6 +73,20 @@ public final class ScenarioOptions {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Dispatcher threads for the actor engine; 0 = one per core (default).")
     int threads;
+
+    /** Where the topology comes from, for other cluster members (a file travels as its text). */
+    public io.collemu.node.run.SweepRunner.TopologySource source(String link) {
+        java.nio.file.Path p = java.nio.file.Path.of(topology);
+        String yaml = null;
+        if (java.nio.file.Files.isRegularFile(p)) {
+            try {
+                yaml = java.nio.file.Files.readString(p);
+            } catch (java.io.IOException e) {
+                throw new UserError("--topology: cannot read " + p + ": " + e.getMessage());
+            }
+        }
+        return new io.collemu.node.run.SweepRunner.TopologySource(topology, yaml, link, routing().cliName());
+    }
 
     /** The topology, with its link preset replaced by {@code link} when not null. */
     public Topology topology(String link) {

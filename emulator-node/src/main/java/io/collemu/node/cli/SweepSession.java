@@ -31,9 +31,11 @@ final class SweepSession {
     private final EngineKind engineKind;
     private final int threads;
     private final Map<String, Object> inputs;
+    private final SweepRunner.TopologySource source;
 
     SweepSession(Topology topology, RoutingMode routing, SweepSpec sweep, ModelOptions model,
-            EngineKind engineKind, int threads, Map<String, Object> inputs) {
+            EngineKind engineKind, int threads, Map<String, Object> inputs, SweepRunner.TopologySource source) {
+        this.source = source;
         this.topology = topology;
         this.fabric = RunCommand.fabric(topology, routing);
         this.sweep = sweep;
@@ -64,11 +66,13 @@ final class SweepSession {
     }
 
     /** Runs every step into {@code dir}; returns the steps and the events handled. */
-    List<SizeRun> run(Engine engine, Path dir, ProgressReporter progress) {
-        RunOutputs outputs = new RunOutputs(topology, RunCommand.header(engineKind, model, threads), inputs);
+    List<SizeRun> run(Engine engine, Path dir, ProgressReporter progress, int members) {
+        Map<String, Object> header = RunCommand.header(engineKind, model, threads);
+        header.put("members", members);
+        RunOutputs outputs = new RunOutputs(topology, header, inputs);
         List<SizeRun> done = new ArrayList<>();
         long wallStart = System.nanoTime();
-        new SweepRunner(fabric, model, engine).run(sweep, progress, step -> {
+        new SweepRunner(fabric, model, engine, source).run(sweep, progress, step -> {
             done.add(step);
             progress.stepDone();
             write(outputs, dir, done, progress.totalEvents(), wallStart, true);

@@ -13,6 +13,13 @@ public interface Engine extends AutoCloseable {
     default void close() {
     }
 
-    record Outcome(EngineStats stats, LpReport[] reports) {
+    /**
+     * @param globalWindows windows across members (0 for the sequential engine)
+     * @param crossBatches  batches that crossed members
+     */
+    record Outcome(EngineStats stats, LpReport[] reports, long globalWindows, long crossBatches) {
+        public Outcome(EngineStats stats, LpReport[] reports) {
+            this(stats, reports, 0, 0);
+        }
     }
 }

@@ -45,7 +45,7 @@ public final class SequentialEngine {
             }
         }
         progress.update(lastPs, events);
-        return new EngineStats(events, lastPs, System.nanoTime() - wallStart, 0);
+        return new EngineStats(events, lastPs, System.nanoTime() - wallStart, 0, 0);
     }
 
     private final class Context implements LpContext {

@@ -11,8 +11,15 @@ public final class Model {
     private final Workload workload;
     private final ModelOptions options;
     private final Lp[] lps;
+    private final io.collemu.node.cluster.ModelRecipe recipe;
 
     public Model(Fabric fabric, Workload workload, ModelOptions options) {
+        this(fabric, workload, options, null);
+    }
+
+    /** @param recipe how to rebuild this model on another member, or null if it cannot be distributed */
+    public Model(Fabric fabric, Workload workload, ModelOptions options, io.collemu.node.cluster.ModelRecipe recipe) {
+        this.recipe = recipe;
         this.fabric = fabric;
         this.workload = workload;
         this.options = options;
@@ -23,6 +30,10 @@ public final class Model {
         for (int lp = fabric.gpuCount(); lp < fabric.lpCount(); lp++) {
             lps[lp] = new SwitchPortLp(lp, fabric, options.segmentBytes());
         }
+    }
+
+    public io.collemu.node.cluster.ModelRecipe recipe() {
+        return recipe;
     }
 
     public Fabric fabric() {

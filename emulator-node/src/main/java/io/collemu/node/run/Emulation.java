@@ -14,7 +14,12 @@ public final class Emulation {
 
     public static ExecutionResult execute(Fabric fabric, Workload workload, ModelOptions options, Engine engine,
             long startPs, Progress progress) {
-        Model model = new Model(fabric, workload, options);
+        return execute(new Model(fabric, workload, options), engine, startPs, progress);
+    }
+
+    public static ExecutionResult execute(Model model, Engine engine, long startPs, Progress progress) {
+        Fabric fabric = model.fabric();
+        Workload workload = model.workload();
         Engine.Outcome outcome = engine.run(model, startPs, progress);
         return ExecutionResult.aggregate(workload, fabric.topology().portCount(), startPs, outcome.stats(),
                 outcome.reports());

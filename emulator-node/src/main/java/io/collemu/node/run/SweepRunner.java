@@ -7,7 +7,9 @@ import io.collemu.collectives.Schedule;
 import io.collemu.node.engine.Engine;
 import io.collemu.node.engine.Progress;
 import io.collemu.node.lp.CollectiveInstance;
+import io.collemu.node.cluster.ModelRecipe;
 import io.collemu.node.lp.Fabric;
+import io.collemu.node.lp.Model;
 import io.collemu.node.lp.GpuTask;
 import io.collemu.node.lp.ModelOptions;
 import io.collemu.node.lp.Workload;
@@ -24,11 +26,25 @@ public final class SweepRunner {
     private final Fabric fabric;
     private final ModelOptions options;
     private final Engine engine;
+    private final TopologySource source;
+
+    /**
+     * Where the topology came from, so that other cluster members can build the same one.
+     *
+     * @param yaml the file's text when the topology is a YAML file, else null
+     */
+    public record TopologySource(String spec, String yaml, String link, String routing) {
+    }
 
     public SweepRunner(Fabric fabric, ModelOptions options, Engine engine) {
+        this(fabric, options, engine, null);
+    }
+
+    public SweepRunner(Fabric fabric, ModelOptions options, Engine engine, TopologySource source) {
         this.fabric = fabric;
         this.options = options;
         this.engine = engine;
+        this.source = source;
     }
 
     /** The schedule of one sweep step over all GPUs of the fabric. */
@@ -78,7 +94,11 @@ public final class SweepRunner {
                 Schedule schedule = schedule(spec, kind, size);
                 Workload w = backToBack(schedule, RankOrder.railAware(fabric.topology()), fabric.gpuCount(),
                         spec.iterations(), t);
-                ExecutionResult r = Emulation.execute(fabric, w, options, engine, t, progress);
+                ModelRecipe recipe = source == null ? null : new ModelRecipe(source.spec(), source.yaml(),
+                        source.link(), source.routing(), kind.cliName(), spec.algorithm(), size, spec.channels(),
+                        spec.iterations(), spec.root(), options.segmentBytes(), options.reducePsPerByte(),
+                        options.stepLatencyPs(), options.maxWaitingPerStream(), options.seed(), t);
+                ExecutionResult r = Emulation.execute(new Model(fabric, w, options, recipe), engine, t, progress);
                 SizeRun run = new SizeRun(kind, size, schedule, spec.iterations(), r);
                 out.add(run);
                 afterEach.accept(run);

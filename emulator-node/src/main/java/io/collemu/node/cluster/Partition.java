@@ -1,0 +1,107 @@
+package io.collemu.node.cluster;
+
+import io.collemu.node.lp.Fabric;
+import io.collemu.topology.model.NodeKind;
+import io.collemu.topology.model.Topology;
+import java.util.Arrays;
+
+/**
+ * Which member hosts each LP. A server's GPUs stay together with their NVSwitch ports and the leaf ports that face
+ * them (most traffic stays inside a member); the other switch ports (uplinks, spines, cores) are spread round-robin
+ * per tier. The cross-member lookahead is the smallest delay of a message over a link whose two ends sit on
+ * different members.
+ *
+ * @param cutLinks       one-way links whose transmitter and receiver are on different members
+ * @param lpsPerMember   LPs hosted by each member
+ */
+public record Partition(int members, int[] lpMember, long crossLookaheadPs, int cutLinks, int[] lpsPerMember) {
+
+    public static Partition of(Fabric fabric, int members) {
+        Topology t = fabric.topology();
+        int n = fabric.lpCount();
+        int[] lpMember = new int[n];
+        if (members > 1) {
+            int gpus = fabric.gpuCount();
+            int servers = 0;
+            for (int g = 0; g < gpus; g++) {
+                servers = Math.max(servers, group(t, g) + 1);
+            }
+            for (int g = 0; g < gpus; g++) {
+                lpMember[g] = memberOfGroup(group(t, g), servers, members);
+            }
+            int[] perTier = new int[8];
+            for (int lp = gpus; lp < n; lp++) {
+                int port = fabric.portOfSwitchLp(lp);
+                int owner = t.portOwner(port);
+                int peer = t.portPeer(port);
+                int serverGpu = gpuBehind(t, owner, peer);
+                if (serverGpu >= 0) {
+                    lpMember[lp] = lpMember[serverGpu];
+                } else {
+                    int tier = Math.min(7, t.tier(owner));
+                    lpMember[lp] = perTier[tier]++ % members;
+                }
+            }
+        }
+        int[] per = new int[members];
+        for (int m : lpMember) {
+            per[m]++;
+        }
+        long cross = Long.MAX_VALUE / 4;
+        int cut = 0;
+        for (int p = 0; p < t.portCount(); p++) {
+            int tx = fabric.lpOfPort(p);
+            int peer = t.portPeer(p);
+            boolean crosses;
+            long delay = t.portLinkLatencyPs(p);
+            if (t.nodeKind(peer) == NodeKind.GPU) {
+                crosses = lpMember[t.gpuOfNode(peer)] != lpMember[tx];
+            } else {
+                crosses = false;
+                for (int i = 0; i < t.portCountOf(peer); i++) {
+                    if (lpMember[fabric.lpOfPort(t.portOf(peer, i))] != lpMember[tx]) {
+                        crosses = true;
+                        break;
+                    }
+                }
+            }
+            if (crosses) {
+                cut++;
+                // arrivals pay the link (and the next switch), credits come back over the reverse link
+                cross = Math.min(cross, Math.min(delay, fabric.creditDelayPs(p)));
+            }
+        }
+        return new Partition(members, lpMember, cross, cut, per);
+    }
+
+    /** The server of a GPU, or the GPU itself as its own group. */
+    private static int group(Topology t, int gpu) {
+        int s = t.serverOfGpu(gpu);
+        return s >= 0 ? s : gpu;
+    }
+
+    private static int memberOfGroup(int group, int groups, int members) {
+        return (int) ((long) group * members / Math.max(1, groups));
+    }
+
+    /** For a switch port: a GPU whose server it belongs with (an NVSwitch port, or a port facing a GPU), or -1. */
+    private static int gpuBehind(Topology t, int owner, int peer) {
+        if (t.nodeKind(peer) == NodeKind.GPU) {
+            return t.gpuOfNode(peer);
+        }
+        if ("nvswitch".equals(t.tierName(owner))) {
+            for (int i = 0; i < t.portCountOf(owner); i++) {
+                int p = t.portPeer(t.portOf(owner, i));
+                if (t.nodeKind(p) == NodeKind.GPU) {
+                    return t.gpuOfNode(p);
+                }
+            }
+        }
+        return -1;
+    }
+
+    public String describe() {
+        return members + " members, LPs per member " + Arrays.toString(lpsPerMember) + ", " + cutLinks
+                + " links cross members, cross-member lookahead " + crossLookaheadPs / 1000.0 + " ns";
+    }
+}

@@ -1,0 +1,191 @@
+package io.collemu.node.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import io.collemu.node.cli.CollemuCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real clusters on 127.0.0.1: this JVM is the run's leader, the other members are forked {@code collemu node}
+ * processes. Results must equal the single-JVM run's, file for file, histogram for histogram.
+ */
+class ClusterProcessTest {
+    @TempDir
+    Path tmp;
+
+    private final List<Process> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stopNodes() throws InterruptedException {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        for (Process p : nodes) {
+            try {
+                p.getOutputStream().close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        for (Process p : nodes) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    Process startNode(int seedPort, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                CollemuCommand.class.getName(), "node", "--seed-nodes", "127.0.0.1:" + seedPort, "--port",
+                String.valueOf(freePort()), "--threads", "1", "--failure-timeout", "3", "--exit-on-stdin-close");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        nodes.add(p);
+        return p;
+    }
+
+    /** Members of a finished run have left the leader's cluster: start new ones for the next leader. */
+    void restartNodes(int seedPort) throws Exception {
+        stopNodes();
+        nodes.clear();
+        startNode(seedPort, tmp.resolve("node1.log"));
+        startNode(seedPort, tmp.resolve("node2.log"));
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result collemu(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = CollemuCommand.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Path onlyRunDir(Path root) throws IOException {
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    static final String[] WORKLOADS = {
+        "--topology", "rail-optimized:gpus=32,gpus-per-server=8,scale-up=nvlink4,link=pluggable-dsp-800g",
+        "--collective", "all-reduce,all-to-all", "--sizes", "1M,4M"};
+    static final String[] OVERSUBSCRIBED = {
+        "--topology", "leaf-spine:leaves=4,spines=1,hosts-per-leaf=4,link=pluggable-dsp-800g,oversubscription=4",
+        "--collective", "all-to-all", "--algorithm", "direct", "--sizes", "2M"};
+
+    @Test
+    @Timeout(240)
+    void shouldGiveTheSingleJvmResultsOnThreeProcesses() throws Exception {
+        int seed = freePort();
+        for (String[] workload : List.of(WORKLOADS, OVERSUBSCRIBED)) {
+            Path single = Files.createDirectories(tmp.resolve("single-" + workload.length));
+            Result a = collemu(concat(workload, "--engine", "actors", "--no-progress", "--out", single.toString()));
+            assertEquals(0, a.code(), a.err());
+        }
+        startNode(seed, tmp.resolve("node1.log"));
+        startNode(seed, tmp.resolve("node2.log"));
+        for (String[] workload : List.of(WORKLOADS, OVERSUBSCRIBED)) {
+            Path single = tmp.resolve("single-" + workload.length);
+            Path multi = Files.createDirectories(tmp.resolve("multi-" + workload.length));
+            Result b = collemu(concat(workload, "--engine", "actors", "--no-progress", "--out", multi.toString(),
+                    "--members", "3", "--port", String.valueOf(seed), "--member-wait", "90", "--threads", "1"));
+            assertEquals(0, b.code(), b.err() + "\nnode log:\n" + Files.readString(tmp.resolve("node1.log")));
+            assertTrue(b.out().contains("partition: 3 members"), b.out());
+            // the same nodes serve the next run: they rejoin once this run's leader has left
+            Path da = onlyRunDir(single);
+            Path db = onlyRunDir(multi);
+            for (String f : List.of("collectives.csv", "latency.hgrm", "latency.hlog", "ports.csv",
+                    "nccl-tests.txt")) {
+                assertEquals(Files.readString(da.resolve(f)), Files.readString(db.resolve(f)),
+                        f + " differs between 1 and 3 members");
+            }
+            assertTrue(Files.readString(db.resolve("summary.json")).contains("\"members\" : 3")
+                    || Files.readString(db.resolve("summary.json")).contains("\"members\": 3"));
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldEndWithExitThreeAndPartialResultsWhenAMemberIsKilled() throws Exception {
+        int seed = freePort();
+        Process victim = startNode(seed, tmp.resolve("victim.log"));
+        Path out = Files.createDirectories(tmp.resolve("killed"));
+        CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> collemu("run",
+                "--topology", "rail-optimized:gpus=32,gpus-per-server=8,scale-up=nvlink4,link=pluggable-dsp-800g",
+                "--engine", "actors", "--collective", "all-reduce", "--sizes", "64K:1G:x2", "--no-progress",
+                "--out", out.toString(), "--members", "2", "--port", String.valueOf(seed), "--member-wait", "90",
+                "--failure-timeout", "3"));
+        // wait (bounded) until the first sweep step has been written, then kill the other member
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        Path summary = null;
+        while (System.nanoTime() < deadline && !run.isDone()) {
+            try (Stream<Path> s = Files.list(out)) {
+                summary = s.filter(Files::isDirectory).map(d -> d.resolve("summary.json")).filter(Files::exists)
+                        .findFirst().orElse(null);
+            }
+            if (summary != null) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(summary != null, "the run never wrote its first step");
+        long killedAt = System.nanoTime();
+        victim.destroyForcibly();
+        Result r = run.get(60, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - killedAt) / 1e9;
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(seconds < 30, "the run took " + seconds + " s to notice the lost member");
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("lost"), r.err());
+        String written = Files.readString(summary);
+        assertTrue(written.contains("\"partial\" : true") || written.contains("\"partial\": true"), written);
+        assertTrue(Files.size(summary.getParent().resolve("collectives.csv")) > 0);
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldGiveUpWithAClearMessageWhenMembersNeverCome() throws Exception {
+        Result r = collemu("run", "--engine", "actors", "--topology", "single-switch:gpus=4,link=cpo-800g",
+                "--sizes", "1M", "--no-progress", "--out", tmp.toString(), "--members", "3", "--port",
+                String.valueOf(freePort()), "--member-wait", "3");
+        assertEquals(3, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("waited 3 s for 3 cluster members"), r.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length + 1];
+        out[0] = "run";
+        System.arraycopy(a, 0, out, 1, a.length);
+        System.arraycopy(b, 0, out, 1 + a.length, b.length);
+        return out;
+    }
+}
