@@ -39,6 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Measures the engines on named scenarios: events/s, wall time, peak heap.",
             "Scenarios: ring-ar-1024 (1,024-GPU ring all-reduce of 256 MiB), a2a-1024 (1,024-GPU all-to-all, "
                 + "1 MiB per pair), default (the default what-if at 64 MiB), small (128 GPUs, quick), "
+                + "hier-16k (16,384-GPU hierarchical all-reduce of 64 MiB, rail-optimized, 1.6T CPO), "
                 + "topology-32k (build and route a 32,768-GPU rail-optimized fabric)."})
 public final class BenchCommand implements Callable<Integer> {
     static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
@@ -51,6 +52,8 @@ public final class BenchCommand implements Callable<Integer> {
                 64 << 10));
         add(new Scenario("small", ScenarioOptions.DEFAULT_TOPOLOGY, CollectiveKind.ALL_REDUCE, "ring", 16L << 20,
                 64 << 10));
+        add(new Scenario("hier-16k", "rail-optimized:gpus=16384,gpus-per-server=8,scale-up=nvlink4,link=cpo-1.6t",
+                CollectiveKind.ALL_REDUCE, "hierarchical", 64L << 20, 64 << 10));
         add(new Scenario("topology-32k", "rail-optimized:gpus=32768,gpus-per-server=8,scale-up=nvlink4,link=cpo-1.6t",
                 null, null, 0, 0));
     }
