@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "collemu", mixinStandardHelpOptions = true, versionProvider = CollemuCommand.Version.class,
         description = "Emulates GPU-to-GPU collective traffic over CPO, LPO and DSP-pluggable fabrics.",
         subcommands = {RunCommand.class, CompareCommand.class, NodeCommand.class, TopologyCommand.class,
-            BenchCommand.class,
+            ProfilesCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class CollemuCommand implements Runnable {
     public static final String VERSION = "0.1.0";
@@ -61,7 +61,8 @@ public final class CollemuCommand implements Runnable {
     }
 
     static boolean isUserError(Throwable t) {
-        return t instanceof UserError || t instanceof TopologyException || t instanceof CollectiveException;
+        return t instanceof UserError || t instanceof TopologyException || t instanceof CollectiveException
+                || ProfilesCommand.isProfileError(t);
     }
 
     static String oneLine(String s) {

@@ -57,12 +57,27 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Option(names = "--profile", paramLabel = "NAME|FILE",
+            description = "Replay a load profile (built-in name or YAML file; see 'collemu profiles list') instead "
+                + "of a sweep.")
+    String profile;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "Override a profile parameter (repeatable), e.g. --param tp=8 --param bucketBytes=50M.")
+    java.util.List<String> params = new java.util.ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
+        if (profile != null) {
+            return ProfileSession.run(this, o);
+        }
+        if (!params.isEmpty()) {
+            throw new UserError("--param needs --profile");
+        }
         Topology topology = scenario.topology(link);
         ModelOptions model = scenario.model();
         EngineKind engineKind = scenario.engineKind();

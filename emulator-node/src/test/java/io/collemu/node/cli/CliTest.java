@@ -101,6 +101,36 @@ class CliTest {
     }
 
     @Test
+    void shouldListAndShowBuiltInProfiles() {
+        Result list = run("profiles", "list");
+        assertEquals(0, list.code(), list.err());
+        for (String p : List.of("nccl-sweep", "dense-training-step", "moe-step", "pipeline-step", "two-jobs")) {
+            assertTrue(list.out().contains(p), p);
+            Result show = run("profiles", "show", p);
+            assertEquals(0, show.code(), show.err());
+            assertTrue(show.out().contains("jobs:"), show.out());
+        }
+        Result unknown = run("profiles", "show", "gpt-17");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("gpt-17"), unknown.err());
+    }
+
+    @Test
+    void shouldRejectABadProfileWithFileLineAndField() throws IOException {
+        Path f = tmp.resolve("broken.yaml");
+        Files.writeString(f, "name: broken\njobs:\n  - name: a\n    ops:\n      - {name: x, kind: all-reduce, "
+                + "size: -5M, communicator: dp}\n");
+        Result r = run("run", "--profile", f.toString(), "--out", tmp.toString(), "--no-progress");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("broken.yaml:5"), r.err());
+        Result unknown = run("run", "--profile", "no-such-profile", "--out", tmp.toString());
+        assertEquals(2, unknown.code(), unknown.err());
+        Result param = run("run", "--param", "tp=8", "--out", tmp.toString());
+        assertEquals(2, param.code(), param.err());
+    }
+
+    @Test
     void shouldListPresetsAndShowEveryBuilder() {
         Result presets = run("topology", "presets");
         assertEquals(0, presets.code());
