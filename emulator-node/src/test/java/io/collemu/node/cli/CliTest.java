@@ -18,14 +18,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class CliTest {
+public class CliTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
+    /** What one in-process run of the command line gave. */
+    public record Result(int code, String out, String err) {
     }
 
-    static Result run(String... args) {
+    /** Runs the command line in this JVM, capturing both streams. */
+    public static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = CollemuCommand.execute(new PrintStream(out, true, StandardCharsets.UTF_8),

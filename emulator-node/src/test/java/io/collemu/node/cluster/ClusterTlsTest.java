@@ -70,7 +70,7 @@ class ClusterTlsTest {
         Path stranger = keyStore("stranger");
         int seed = ClusterProcessTest.freePort();
         node(seed, cluster, tmp.resolve("friend.log"));
-        ClusterProcessTest.Result ok = ClusterProcessTest.collemu("run", "--engine", "actors", "--topology",
+        io.collemu.node.cli.CliTest.Result ok = ClusterProcessTest.collemu("run", "--engine", "actors", "--topology",
                 "single-switch:gpus=8,link=cpo-1.6t", "--sizes", "1M", "--no-progress", "--out",
                 Files.createDirectories(tmp.resolve("ok")).toString(), "--members", "2", "--port",
                 String.valueOf(seed), "--member-wait", "60", "--tls-keystore", cluster.toString(), "--tls-password",
@@ -81,7 +81,7 @@ class ClusterTlsTest {
 
         int seed2 = ClusterProcessTest.freePort();
         node(seed2, stranger, tmp.resolve("stranger.log"));
-        ClusterProcessTest.Result refused = ClusterProcessTest.collemu("run", "--engine", "actors", "--topology",
+        io.collemu.node.cli.CliTest.Result refused = ClusterProcessTest.collemu("run", "--engine", "actors", "--topology",
                 "single-switch:gpus=8,link=cpo-1.6t", "--sizes", "1M", "--no-progress", "--out",
                 Files.createDirectories(tmp.resolve("refused")).toString(), "--members", "2", "--port",
                 String.valueOf(seed2), "--member-wait", "12", "--tls-keystore", cluster.toString(), "--tls-password",

@@ -1,5 +1,6 @@
 package io.collemu.profiles.yaml;
 
+import io.collemu.topology.yaml.YamlLineIndex;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -50,7 +51,20 @@ public final class ProfileYamlParser {
             "repeat");
     private static final List<String> SWEEP = List.of("from", "to", "factor");
 
-    private final LineIndex lines;
+    /** Malformed YAML in a profile: a one-line ProfileException with file and line. */
+    private static final YamlLineIndex.Errors PROFILE_ERRORS = new YamlLineIndex.Errors() {
+        @Override
+        public RuntimeException syntax(String file, int line, String message) {
+            return new ProfileException(file, line, "(document)", "YAML syntax error: " + message);
+        }
+
+        @Override
+        public RuntimeException unreadable(String file, String message) {
+            return new ProfileException(file + ": cannot read: " + message);
+        }
+    };
+
+    private final YamlLineIndex lines;
 
     private static Map<String, String> stragglerDefaults() {
         // insertion order, so that parameter listings are the same on every run
@@ -61,7 +75,7 @@ public final class ProfileYamlParser {
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    private ProfileYamlParser(LineIndex lines) {
+    private ProfileYamlParser(YamlLineIndex lines) {
         this.lines = lines;
     }
 
@@ -74,12 +88,12 @@ public final class ProfileYamlParser {
         if (text == null || text.isBlank()) {
             throw new ProfileException(file, 1, "(document)", "empty profile (expected name: and jobs:)");
         }
-        LineIndex lines = LineIndex.of(text, file, FACTORY);
+        YamlLineIndex lines = YamlLineIndex.of(text, file, FACTORY, PROFILE_ERRORS);
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
         } catch (IOException e) {
-            throw new ProfileException(file, 1, "(document)", "YAML error: " + LineIndex.firstLine(e.getMessage()));
+            throw new ProfileException(file, 1, "(document)", "YAML error: " + YamlLineIndex.firstLine(e.getMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ProfileException(file, 1, "(document)", "empty profile (expected name: and jobs:)");
@@ -343,6 +357,6 @@ public final class ProfileYamlParser {
     }
 
     private Loc loc(String pointer) {
-        return new Loc(lines.file(), lines.lineOf(pointer), LineIndex.fieldPath(pointer));
+        return new Loc(lines.file(), lines.lineOf(pointer), YamlLineIndex.fieldPath(pointer));
     }
 }

@@ -13,7 +13,26 @@ import java.util.Map;
  * tokens so that errors found after mapping (unknown preset, duplicate id, radix) can still name file and line.
  * Also rejects malformed YAML and duplicate keys with a located one-line error. Immutable once built.
  */
-final class YamlLineIndex {
+public final class YamlLineIndex {
+    /** How a user of the index reports a malformed or unreadable document. */
+    public interface Errors {
+        RuntimeException syntax(String file, int line, String message);
+
+        RuntimeException unreadable(String file, String message);
+    }
+
+    private static final Errors TOPOLOGY_ERRORS = new Errors() {
+        @Override
+        public RuntimeException syntax(String file, int line, String message) {
+            return new TopologyException(file + ":" + line + ": YAML syntax error: " + message);
+        }
+
+        @Override
+        public RuntimeException unreadable(String file, String message) {
+            return new TopologyException(file + ": cannot read: " + message);
+        }
+    };
+
     private final String file;
     private final Map<String, Integer> lineByPointer;
 
@@ -23,6 +42,11 @@ final class YamlLineIndex {
     }
 
     static YamlLineIndex of(String text, String file, YAMLFactory factory) {
+        return of(text, file, factory, TOPOLOGY_ERRORS);
+    }
+
+    /** Indexes {@code text}; malformed YAML and duplicate keys fail through {@code errors}, with their line. */
+    public static YamlLineIndex of(String text, String file, YAMLFactory factory, Errors errors) {
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser p = factory.createParser(text)) {
             p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -32,15 +56,15 @@ final class YamlLineIndex {
             }
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
-            throw new TopologyException(file + ":" + line + ": YAML syntax error: " + firstLine(e.getOriginalMessage()));
+            throw errors.syntax(file, line, firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new TopologyException(file + ": cannot read: " + e.getMessage());
+            throw errors.unreadable(file, e.getMessage());
         }
         return new YamlLineIndex(file, lines);
     }
 
     /** The line of the node at this pointer, or of its nearest enclosing node; 1 if unknown. */
-    int lineOf(String pointer) {
+    public int lineOf(String pointer) {
         String p = pointer;
         while (true) {
             Integer line = lineByPointer.get(p);
@@ -66,12 +90,12 @@ final class YamlLineIndex {
                 + message);
     }
 
-    String file() {
+    public String file() {
         return file;
     }
 
     /** {@code /links/3/a} as {@code links[3].a}. */
-    static String fieldPath(String pointer) {
+    public static String fieldPath(String pointer) {
         StringBuilder sb = new StringBuilder();
         for (String seg : pointer.split("/")) {
             if (seg.isEmpty()) {
@@ -90,7 +114,7 @@ final class YamlLineIndex {
         return sb.length() == 0 ? "(document)" : sb.toString();
     }
 
-    static String firstLine(String s) {
+    public static String firstLine(String s) {
         if (s == null) {
             return "";
         }
