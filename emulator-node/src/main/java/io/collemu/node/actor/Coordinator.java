@@ -38,6 +38,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     private final long[] memberActivations;
     private final long[] memberWindows;
     private final long[] memberCross;
+    private final long[] memberBarrierNanos;
     private final String[] memberNames;
     private final LpReport[] reports;
     private int done;
@@ -60,6 +61,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
         memberActivations = new long[m];
         memberWindows = new long[m];
         memberCross = new long[m];
+        memberBarrierNanos = new long[m];
         reports = new LpReport[lpCount];
         for (ActorRef<ClockCommand> c : clocks) {
             c.tell(new Peers(clocks, context.getSelf()));
@@ -86,6 +88,7 @@ public final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
             memberActivations[d.member()] = d.activations();
             memberWindows[d.member()] = d.windows();
             memberCross[d.member()] = d.crossBatches();
+            memberBarrierNanos[d.member()] = d.barrierWaitNanos();
             nextPs = Math.min(nextPs, d.nextPs());
             if (++done == clocks.length) {
                 done = 0;
@@ -116,7 +119,8 @@ public final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
                 finished = true;
                 EngineStats stats = new EngineStats(sum(memberEvents), lastWindowPs, System.nanoTime() - wallStart,
                         sum(memberWindows), sum(memberActivations));
-                result.complete(new Engine.Outcome(stats, reports, globalWindows, sum(memberCross)));
+                result.complete(new Engine.Outcome(stats, reports, globalWindows, sum(memberCross),
+                        sum(memberBarrierNanos) / (double) clocks.length));
                 return Behaviors.stopped();
             }
         } else if (m instanceof MemberFailed f) {

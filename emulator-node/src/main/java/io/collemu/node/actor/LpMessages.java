@@ -95,7 +95,7 @@ public final class LpMessages {
 
     /** A member is done with a global window: its earliest pending event and what it did. */
     public record MemberDone(int member, long windowPs, long nextPs, long events, long activations, long windows,
-            long crossBatches) implements CoordinatorCommand, ClusterMessage {
+            long crossBatches, long barrierWaitNanos) implements CoordinatorCommand, ClusterMessage {
     }
 
     /** A member's LP reports. */

@@ -88,6 +88,9 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
     private long activations;
     private long events;
     private long crossBatches;
+    /** Wall time spent between finishing a global window's local work and starting the next window. */
+    private long barrierWaitNanos;
+    private long exchangeStartNanos;
     private boolean failed;
 
     @SuppressWarnings("unchecked")
@@ -157,6 +160,7 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
         } else if (m instanceof MemberBatch b) {
             onMemberBatch(b);
         } else if (m instanceof GlobalWindow g) {
+            barrierWaitNanos += System.nanoTime() - exchangeStartNanos;
             globalWindowPs = g.windowPs();
             exchanging = false;
             localWindow();
@@ -340,6 +344,7 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
     /** Sends every other member its batches of this global window (at least one message each). */
     private void exchange() {
         exchanging = true;
+        exchangeStartNanos = System.nanoTime(); // statistics only: never feeds back into the model
         for (int m = 0; m < peers.length; m++) {
             if (m == member) {
                 continue;
@@ -381,6 +386,7 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
         exchangeSeq++;
         exchanging = false;
         long next = idle.isEmpty() ? NONE : idle.peekKey();
-        coordinator.tell(new MemberDone(member, globalWindowPs, next, events, activations, windows, crossBatches));
+        coordinator.tell(new MemberDone(member, globalWindowPs, next, events, activations, windows, crossBatches,
+                barrierWaitNanos));
     }
 }

@@ -112,6 +112,7 @@ public final class RunCommand implements Callable<Integer> {
                 List<SizeRun> done = session.run(engine, dir, progress, members);
                 if (engine instanceof ClusterEngine ce && ce.lastPartition() != null) {
                     o.printf("# partition: %s%n", ce.lastPartition().describe());
+                    o.printf("# cluster: %s%n", ce.figures());
                 }
                 progress.close();
                 printTables(o, done, topology, model);

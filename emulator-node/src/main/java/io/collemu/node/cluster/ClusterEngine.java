@@ -52,6 +52,10 @@ public final class ClusterEngine implements Engine {
     private final AtomicReference<CompletableFuture<Outcome>> current = new AtomicReference<>();
     private final AtomicReference<String> lost = new AtomicReference<>();
     private Partition lastPartition;
+    private long totalGlobalWindows;
+    private long totalCrossBatches;
+    private double totalBarrierNanos;
+    private long totalWallNanos;
     private long runId;
 
     /**
@@ -76,6 +80,16 @@ public final class ClusterEngine implements Engine {
 
     public Partition lastPartition() {
         return lastPartition;
+    }
+
+    /** Global windows, cross-member batches, and barrier waiting over every run so far, as one line. */
+    public String figures() {
+        double wall = totalWallNanos / 1e9;
+        return String.format("%d global windows, %.1f us wall per window, %d batches crossed members (%.0f/s), "
+                + "members waited at barriers %.0f%% of the run's wall time", totalGlobalWindows,
+                totalGlobalWindows == 0 ? 0 : totalWallNanos / 1e3 / totalGlobalWindows, totalCrossBatches,
+                wall > 0 ? totalCrossBatches / wall : 0, totalWallNanos == 0 ? 0 : 100 * totalBarrierNanos
+                        / totalWallNanos);
     }
 
     private void awaitMembers(Duration wait) {
@@ -229,7 +243,12 @@ public final class ClusterEngine implements Engine {
             if (lost.get() != null) {
                 memberLost(lost.get());
             }
-            return result.get();
+            Outcome o = result.get();
+            totalGlobalWindows += o.globalWindows();
+            totalCrossBatches += o.crossBatches();
+            totalBarrierNanos += o.barrierWaitNanos();
+            totalWallNanos += o.stats().wallNanos();
+            return o;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

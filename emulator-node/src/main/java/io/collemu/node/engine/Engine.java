@@ -16,10 +16,12 @@ public interface Engine extends AutoCloseable {
     /**
      * @param globalWindows windows across members (0 for the sequential engine)
      * @param crossBatches  batches that crossed members
+     * @param barrierWaitNanos mean over members of the wall time spent waiting at global-window barriers
      */
-    record Outcome(EngineStats stats, LpReport[] reports, long globalWindows, long crossBatches) {
+    record Outcome(EngineStats stats, LpReport[] reports, long globalWindows, long crossBatches,
+            double barrierWaitNanos) {
         public Outcome(EngineStats stats, LpReport[] reports) {
-            this(stats, reports, 0, 0);
+            this(stats, reports, 0, 0, 0);
         }
     }
 }

@@ -193,6 +193,7 @@ public final class GpuLp implements Lp {
         }
         int op = e.streamOps[s][e.cursor[s]];
         e.curMatchOp[s] = e.schedule.matchOp(op);
+        e.loadDeps(s, op);
         int dst = e.instance.gpus()[e.schedule.peer(op)];
         if (e.curPath[s] == null || e.curDstGpu[s] != dst) {
             e.curDstGpu[s] = dst;
@@ -221,9 +222,10 @@ public final class GpuLp implements Lp {
             long off = e.nextOffsetBytes[s];
             long len = Math.min(e.segmentBytes, opBytes - off);
             long a = rs.offsetBytes(op) + off;
-            if (!e.depsSatisfied(op, a, a + len)) {
+            if (!e.depsSatisfied(s, a, a + len)) {
                 return;
             }
+            e.segmentAdvanced(s);
             Segment g = new Segment();
             g.instance = e.instance.id();
             g.srcGpu = gpu;
