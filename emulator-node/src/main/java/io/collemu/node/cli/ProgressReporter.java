@@ -57,7 +57,8 @@ public final class ProgressReporter implements Progress, AutoCloseable {
         }
         if (bar == null) {
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(err)).build();
+                    .setUpdateIntervalMillis(250).continuousUpdate().setConsumer(new ConsoleProgressBarConsumer(err))
+                    .build();
         }
         long events = totalEvents();
         double rate = events / (elapsed / 1e9);
