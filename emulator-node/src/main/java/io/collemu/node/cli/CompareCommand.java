@@ -4,8 +4,14 @@ import io.collemu.node.engine.Engine;
 import io.collemu.node.engine.EngineKind;
 import io.collemu.node.engine.Engines;
 import io.collemu.node.lp.ModelOptions;
+import io.collemu.node.run.ProfileOutputs;
+import io.collemu.node.run.ProfileRunner;
 import io.collemu.node.run.RunOutputs;
 import io.collemu.node.run.SizeRun;
+import io.collemu.profiles.Plan;
+import io.collemu.profiles.PlanBuilder;
+import io.collemu.profiles.Profile;
+import io.collemu.profiles.ProfileLoader;
 import io.collemu.results.CollectiveRecord;
 import io.collemu.results.ComparisonReport;
 import io.collemu.results.ComparisonTable;
@@ -53,6 +59,13 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
+    @Option(names = "--profile", paramLabel = "NAME|FILE",
+            description = "Compare a load profile (a training step, several jobs) instead of a sweep.")
+    String profile;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Override a profile parameter (repeatable).")
+    List<String> params = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -65,6 +78,9 @@ public final class CompareCommand implements Callable<Integer> {
         ModelOptions model = scenario.model();
         EngineKind engineKind = scenario.engineKind();
         int threads = scenario.threads();
+        if (profile != null) {
+            return compareProfile(o, model, engineKind, threads);
+        }
         List<SweepSession> sessions = new ArrayList<>();
         for (String link : new LinkedHashSet<>(links)) {
             Topology t = scenario.topology(link);
@@ -101,6 +117,125 @@ public final class CompareCommand implements Callable<Integer> {
         o.printf("# report: %s%n", dir.resolve(RunDirectory.REPORT_HTML));
         o.flush();
         return 0;
+    }
+
+    /** The same profile once per link model: the training step side by side. */
+    private int compareProfile(PrintWriter o, ModelOptions model, EngineKind engineKind, int threads)
+            throws IOException {
+        Map<String, String> overrides = ProfileLoader.parseParams(params);
+        Profile p = ProfileLoader.loadOrBuiltin(profile, overrides);
+        boolean topologyGiven = spec.commandLine().getParseResult().hasMatchedOption("--topology");
+        if (!topologyGiven && p.fabric() != null && !p.fabric().isBlank()) {
+            scenario.topology = p.fabric();
+        }
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(links));
+        List<Topology> topologies = new ArrayList<>();
+        List<Plan> plans = new ArrayList<>();
+        for (String link : distinct) {
+            Topology t = scenario.topology(link);
+            topologies.add(t);
+            plans.add(PlanBuilder.build(p, t.gpuCount(), t.gpusPerServer(), model.seed()));
+        }
+        Path dir = RunDirectory.create(RunCommand.runsRoot(out));
+        o.printf("# collemu compare: profile %s, %s, %s engine, seed %d -> %s%n", p.name(),
+                String.join(" vs ", distinct), engineKind.cliName(), model.seed(), dir);
+        o.flush();
+        List<RunOutcome> outcomes = new ArrayList<>();
+        List<ProfileRunner.ProfileRun> runs = new ArrayList<>();
+        Map<String, Object> inputs = scenario.asInputs();
+        inputs.put("profile", profile);
+        inputs.put("params", new LinkedHashMap<>(overrides));
+        try (Engine engine = Engines.create(engineKind, threads);
+                ProgressReporter progress = new ProgressReporter(System.err, "compare", distinct.size(),
+                        !noProgress)) {
+            for (int i = 0; i < distinct.size(); i++) {
+                Topology t = topologies.get(i);
+                var run = ProfileRunner.run(RunCommand.fabric(t, scenario.routing()),
+                        plans.get(i), model, engine, progress);
+                progress.stepDone();
+                runs.add(run);
+                Map<String, Object> in = new LinkedHashMap<>(inputs);
+                in.put("link", distinct.get(i));
+                ProfileOutputs.write(dir.resolve(distinct.get(i)), run, t, model.segmentBytes(),
+                        RunCommand.header(engineKind, model, threads), in, new LinkedHashMap<>());
+                List<CollectiveRecord> rows = ProfileOutputs.records(run, t, model.segmentBytes());
+                double joules = 0;
+                double bits = 0;
+                for (CollectiveRecord c : rows) {
+                    bits += c.bitsMoved();
+                }
+                for (double j : ProfileOutputs.iterationJoules(run, t)) {
+                    joules += j;
+                }
+                Inventory inv = Inventory.of(t);
+                outcomes.add(new RunOutcome(distinct.get(i), rows, run.result().latencyNs(), inv.opticsIdleWatts(),
+                        inv.opticsLoadedWatts(), joules, bits));
+            }
+        }
+        Map<String, String> strInputs = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> strInputs.put(k, String.valueOf(v)));
+        strInputs.put("link", String.join(",", distinct));
+        ComparisonReport.write(dir.resolve(RunDirectory.REPORT_HTML), outcomes,
+                "collemu compare: " + p.name() + ", " + String.join(" vs ", distinct), strInputs);
+        printSteps(o, distinct, runs, topologies);
+        o.print(ComparisonTable.render(outcomes));
+        o.printf("# report: %s%n", dir.resolve(RunDirectory.REPORT_HTML));
+        o.flush();
+        return 0;
+    }
+
+    /** Per job: mean measured iteration time, exposed communication and optics energy, per link, % vs the first. */
+    static void printSteps(PrintWriter o, List<String> links, List<ProfileRunner.ProfileRun> runs,
+            List<Topology> topologies) {
+        o.println("# training step: mean over measured iterations; % relative to " + links.get(0));
+        o.printf("%-16s %-22s", "job", "metric");
+        for (String l : links) {
+            o.printf(" %18s %8s", l, "");
+        }
+        o.println();
+        List<String> jobs = new ArrayList<>();
+        for (var it : runs.get(0).iterations()) {
+            if (!jobs.contains(it.job())) {
+                jobs.add(it.job());
+            }
+        }
+        String[] metrics = {"iteration (us)", "exposed comm (us)", "optics (J/iter)"};
+        for (String job : jobs) {
+            for (int m = 0; m < metrics.length; m++) {
+                o.printf("%-16s %-22s", job, metrics[m]);
+                double base = 0;
+                for (int i = 0; i < runs.size(); i++) {
+                    double v = meanOf(runs.get(i), topologies.get(i), job, m);
+                    if (i == 0) {
+                        base = v;
+                        o.printf(" %18.1f %8s", v, "");
+                    } else {
+                        o.printf(" %18.1f %+7.1f%%", v, base == 0 ? 0 : 100 * (v - base) / base);
+                    }
+                }
+                o.println();
+            }
+        }
+    }
+
+    private static double meanOf(ProfileRunner.ProfileRun run, Topology t, String job,
+            int metric) {
+        double[] joules = ProfileOutputs.iterationJoules(run, t);
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < run.iterations().size(); i++) {
+            var it = run.iterations().get(i);
+            if (!it.job().equals(job) || it.warmup()) {
+                continue;
+            }
+            sum += switch (metric) {
+                case 0 -> it.durationPs() / 1e6;
+                case 1 -> it.exposedCommPs() / 1e6;
+                default -> joules[i];
+            };
+            n++;
+        }
+        return n == 0 ? 0 : sum / n;
     }
 
     static RunOutcome outcome(String label, Topology t, List<SizeRun> runs, ModelOptions model) {

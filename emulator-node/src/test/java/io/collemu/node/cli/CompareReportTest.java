@@ -64,6 +64,27 @@ class CompareReportTest {
         assertTrue(Files.size(png) > 20_000, "screenshot too small");
     }
 
+    @Test
+    void shouldCompareATrainingStepPerLinkModel() throws Exception {
+        Path profile = tmp.resolve("step.yaml");
+        Files.writeString(profile, "name: step\njobs:\n  - name: train\n    iterations: 2\n    warmup: 1\n"
+                + "    layout: {dp: auto}\n    ops:\n"
+                + "      - {name: bwd, kind: compute, duration: 100us, stream: compute}\n"
+                + "      - {name: grad, kind: all-reduce, size: 16M, communicator: dp, stream: dp, after: [bwd]}\n");
+        CliTest.Result r = CliTest.run("compare", "--profile", profile.toString(), "--link",
+                "pluggable-dsp-800g,cpo-1.6t", "--topology", "single-switch:gpus=8,link=pluggable-dsp-800g",
+                "--engine", "sequential", "--out", tmp.toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("training step"), r.out());
+        assertTrue(r.out().contains("exposed comm (us)"), r.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("train\\s+iteration \\(us\\)\\s+([0-9.]+)\\s+"
+                + "([0-9.]+)\\s+([-+][0-9.]+)%").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double dsp = Double.parseDouble(m.group(1));
+        double cpo = Double.parseDouble(m.group(2));
+        assertTrue(cpo < dsp, "a 1.6T link should shorten an all-reduce-bound step: " + dsp + " vs " + cpo);
+    }
+
     private static String head(String s) {
         return s.length() > 2000 ? s.substring(0, 2000) : s;
     }
