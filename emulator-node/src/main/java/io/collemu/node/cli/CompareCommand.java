@@ -114,6 +114,11 @@ public final class CompareCommand implements Callable<Integer> {
         ComparisonReport.write(dir.resolve(RunDirectory.REPORT_HTML), outcomes,
                 "collemu compare: " + String.join(" vs ", new LinkedHashSet<>(links)), inputs);
         o.print(ComparisonTable.render(outcomes));
+        List<Topology> ts = new ArrayList<>();
+        for (SweepSession ss : sessions) {
+            ts.add(ss.topology());
+        }
+        printInterruptions(o, new ArrayList<>(new LinkedHashSet<>(links)), ts);
         o.printf("# report: %s%n", dir.resolve(RunDirectory.REPORT_HTML));
         o.flush();
         return 0;
@@ -179,9 +184,28 @@ public final class CompareCommand implements Callable<Integer> {
                 "collemu compare: " + p.name() + ", " + String.join(" vs ", distinct), strInputs);
         printSteps(o, distinct, runs, topologies);
         o.print(ComparisonTable.render(outcomes));
+        printInterruptions(o, distinct, topologies);
         o.printf("# report: %s%n", dir.resolve(RunDirectory.REPORT_HTML));
         o.flush();
         return 0;
+    }
+
+    /**
+     * Expected optics hard failures (each one an interruption of a synchronous training job) from the presets'
+     * per-end failure rates over every optical end of the fabric.
+     */
+    static void printInterruptions(PrintWriter o, List<String> links, List<Topology> topologies) {
+        o.println("# interruptions: expected optics hard failures of the fabric (presets' failure rate per end-hour "
+                + "x optical ends)");
+        double base = 0;
+        for (int i = 0; i < links.size(); i++) {
+            double perDay = Inventory.of(topologies.get(i)).expectedHardFailuresPerHour() * 24;
+            if (i == 0) {
+                base = perDay;
+            }
+            o.printf("  %-22s %10.4f per day  %10.1f per 1000 days%s%n", links.get(i), perDay, perDay * 1000,
+                    i == 0 || base == 0 ? "" : String.format("  %+.1f%%", 100 * (perDay - base) / base));
+        }
     }
 
     /** Per job: mean measured iteration time, exposed communication and optics energy, per link, % vs the first. */
