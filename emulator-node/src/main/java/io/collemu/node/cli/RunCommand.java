@@ -88,7 +88,10 @@ public final class RunCommand implements Callable<Integer> {
             throw new UserError("--members: " + members + " is out of range 1..256");
         }
         if (members > 1 && engineKind != EngineKind.ACTORS) {
-            throw new UserError("--members " + members + " needs --engine actors");
+            if (spec.commandLine().getParseResult().hasMatchedOption("--engine")) {
+                throw new UserError("--members " + members + " needs --engine actors");
+            }
+            engineKind = EngineKind.ACTORS; // a cluster run is an actor run
         }
         inputs.put("members", members);
         SweepSession session = new SweepSession(topology, scenario.routing(), scenario.sweep(), model, engineKind,
