@@ -42,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Runs the same workload once per link model and writes report.html (latency percentiles, "
-            + "completion time and busbw by size, optics power and energy, differences in %).",
+            + "completion time and busbw by size, optics power and energy, differences in %%).",
             "Example: collemu compare --link pluggable-dsp-800g,lpo-800g,cpo-1.6t --sizes 1M:256M:x4"})
 public final class CompareCommand implements Callable<Integer> {
     @Mixin

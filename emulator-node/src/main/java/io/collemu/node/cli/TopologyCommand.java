@@ -61,7 +61,8 @@ public final class TopologyCommand implements Runnable {
                     : TopologySpecs.parse(topology, java.util.Map.of("link", link));
             long buildNanos = System.nanoTime() - t0;
             var out = spec.commandLine().getOut();
-            out.print(Inventory.of(t).render());
+            String inventory = Inventory.of(t).render();
+            out.print(inventory.endsWith("\n") ? inventory : inventory + "\n");
             out.printf("# built in %.1f ms%n", buildNanos / 1e6);
             out.flush();
             return 0;
