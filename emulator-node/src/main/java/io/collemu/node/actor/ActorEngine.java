@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.collemu.node.actor.LpMessages.ClockCommand;
 import io.collemu.node.engine.Engine;
-import io.collemu.node.engine.Horizons;
+import io.collemu.node.engine.Grouping;
 import io.collemu.node.lp.Model;
 import org.apache.pekko.actor.typed.ActorRef;
 import io.collemu.node.engine.Progress;
@@ -27,13 +27,21 @@ public final class ActorEngine implements Engine {
     public static final String DISPATCHER = "collemu.lp-dispatcher";
     private final ActorSystem<RunRequest> system;
     private final int threads;
+    private final Grouping.Mode grouping;
 
     /** A run for the guardian to start. */
-    public record RunRequest(Model model, long startPs, Progress progress, CompletableFuture<Outcome> result) {
+    public record RunRequest(Model model, Grouping.Mode grouping, long startPs, Progress progress,
+            CompletableFuture<Outcome> result) {
     }
 
     public ActorEngine(int threads) {
+        this(threads, Grouping.Mode.SWITCH);
+    }
+
+    /** @param grouping which LPs share an actor (see {@link Grouping}) */
+    public ActorEngine(int threads, Grouping.Mode grouping) {
         this.threads = threads;
+        this.grouping = grouping;
         this.system = ActorSystem.create(guardian(), "collemu", config(threads));
     }
 
@@ -59,13 +67,13 @@ public final class ActorEngine implements Engine {
     private static Behavior<RunRequest> guardian() {
         return Behaviors.receive((ctx, req) -> {
             Model model = req.model();
-            int[] lpMember = new int[model.lps().length];
-            Behavior<ClockCommand> clock = MemberClock.create(model, 0, lpMember,
-                    Horizons.inboundLookaheadPs(model.fabric()), Long.MAX_VALUE / 4, req.startPs(), DISPATCHER,
-                    req.progress());
+            Grouping grouping = Grouping.of(model.fabric(), req.grouping());
+            int[] groupMember = new int[grouping.groupCount()];
+            Behavior<ClockCommand> clock = MemberClock.create(model, 0, grouping, groupMember, Long.MAX_VALUE / 4,
+                    req.startPs(), DISPATCHER, req.progress());
             ActorRef<ClockCommand>[] clocks = new ActorRef[] {
                 ctx.spawnAnonymous(clock, DispatcherSelector.fromConfig(DISPATCHER))};
-            ctx.spawnAnonymous(Coordinator.create(clocks, new String[] {"local"}, lpMember.length, req.progress(),
+            ctx.spawnAnonymous(Coordinator.create(clocks, new String[] {"local"}, model.lps().length, req.progress(),
                     req.result()), DispatcherSelector.fromConfig(DISPATCHER));
             return Behaviors.same();
         });
@@ -78,7 +86,7 @@ public final class ActorEngine implements Engine {
     @Override
     public Outcome run(Model model, long startPs, Progress progress) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
-        system.tell(new RunRequest(model, startPs, progress, result));
+        system.tell(new RunRequest(model, grouping, startPs, progress, result));
         try {
             return result.get();
         } catch (InterruptedException e) {

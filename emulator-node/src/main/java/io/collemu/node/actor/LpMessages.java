@@ -41,9 +41,12 @@ public final class LpMessages {
     public record StartWindow(long horizonPs, long expectedBatches) implements Command {
     }
 
-    /** Events one LP sent another during one window, as parallel arrays of {@code count} entries. */
-    public record Batch(int srcLp, int count, long[] timePs, long[] seq, int[] kind, long[] aux, Object[] payload)
-            implements Command, ClusterMessage {
+    /**
+     * Events the LPs of one actor sent the LPs of another during one window, as parallel arrays of {@code count}
+     * entries (source and destination LP per event: an actor may host a group of LPs).
+     */
+    public record Batch(int count, int[] srcLp, int[] dstLp, long[] timePs, long[] seq, int[] kind, long[] aux,
+            Object[] payload) implements Command, ClusterMessage {
     }
 
     /** Send the LP's report to the clock. */
@@ -53,11 +56,11 @@ public final class LpMessages {
     // ---- LP -> clock ----
 
     /**
-     * An LP finished its window: the time of its earliest remaining event, the local LPs it sent a batch to and the
-     * earliest event in each, the batches for LPs on other members (the clock forwards them), and how many events
-     * it handled.
+     * An actor (a group of LPs, often one) finished its window: the time of its earliest remaining event, the local
+     * groups it sent a batch to and the earliest event in each, the batches for groups on other members (the clock
+     * forwards them), and how many events it handled.
      */
-    public record WindowDone(int lp, long nextLocalPs, int destCount, int[] dests, long[] destMinPs, long events,
+    public record WindowDone(int group, long nextLocalPs, int destCount, int[] dests, long[] destMinPs, long events,
             int remoteCount, int[] remoteDsts, Batch[] remoteBatches) implements ClockCommand {
     }
 

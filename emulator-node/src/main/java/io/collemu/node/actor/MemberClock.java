@@ -18,6 +18,8 @@ import io.collemu.node.actor.LpMessages.Reported;
 import io.collemu.node.actor.LpMessages.StartWindow;
 import io.collemu.node.actor.LpMessages.WindowDone;
 import io.collemu.node.lp.LpReport;
+import io.collemu.node.engine.Grouping;
+import io.collemu.node.engine.Horizons;
 import io.collemu.node.lp.Model;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,14 +60,20 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
     static final int BATCHES_PER_PART = 512;
     private final Model model;
     private final int member;
-    private final int[] lpMember;
+    private final Grouping grouping;
+    /** Per group, the member hosting it. */
+    private final int[] groupMember;
+    /** Per LP, the smallest delay of any message into it (the LPs check every send against it). */
+    private final long[] lpInboundPs;
+    /** Per group, the smallest delay of a message from another group: the group's horizon is T plus this. */
     private final long[] inboundLookaheadPs;
     private final long crossLookaheadPs;
     private final long maxLookaheadPs;
     private final long startPs;
     private final String dispatcher;
     private final io.collemu.node.engine.Progress progress;
-    private final int[] localLps;
+    private final int[] localGroups;
+    private final int localLpCount;
     private final ActorRef<Command>[] lps;
     private final long[] localNextPs;
     private final long[] incomingMinPs;
@@ -94,19 +102,21 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
     private boolean failed;
 
     @SuppressWarnings("unchecked")
-    private MemberClock(ActorContext<ClockCommand> context, Model model, int member, int[] lpMember,
-            long[] inboundLookaheadPs, long crossLookaheadPs, long startPs, String dispatcher,
+    private MemberClock(ActorContext<ClockCommand> context, Model model, int member, Grouping grouping,
+            int[] groupMember, long crossLookaheadPs, long startPs, String dispatcher,
             io.collemu.node.engine.Progress progress) {
         super(context);
         this.progress = progress;
         this.model = model;
         this.member = member;
-        this.lpMember = lpMember;
-        this.inboundLookaheadPs = inboundLookaheadPs;
+        this.grouping = grouping;
+        this.groupMember = groupMember;
+        this.lpInboundPs = Horizons.inboundLookaheadPs(model.fabric());
+        this.inboundLookaheadPs = grouping.inboundLookaheadPs(model.fabric());
         this.crossLookaheadPs = crossLookaheadPs;
         this.startPs = startPs;
         this.dispatcher = dispatcher;
-        int n = model.lps().length;
+        int n = grouping.groupCount();
         long max = 0;
         for (long l : inboundLookaheadPs) {
             if (l < Long.MAX_VALUE / 4) {
@@ -115,16 +125,19 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
         }
         this.maxLookaheadPs = max;
         int local = 0;
-        for (int m : lpMember) {
-            if (m == member) {
+        int localLpsTotal = 0;
+        for (int g = 0; g < n; g++) {
+            if (groupMember[g] == member) {
                 local++;
+                localLpsTotal += grouping.members(g).length;
             }
         }
-        this.localLps = new int[local];
+        this.localLpCount = localLpsTotal;
+        this.localGroups = new int[local];
         int k = 0;
         for (int i = 0; i < n; i++) {
-            if (lpMember[i] == member) {
-                localLps[k++] = i;
+            if (groupMember[i] == member) {
+                localGroups[k++] = i;
             }
         }
         this.lps = new ActorRef[n];
@@ -137,12 +150,13 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
     }
 
     /**
-     * @param lpMember         the member hosting each LP
+     * @param grouping         which LPs share an actor
+     * @param groupMember      the member hosting each group
      * @param crossLookaheadPs the smallest delay of a message between members (Long.MAX_VALUE / 4 for one member)
      */
-    public static Behavior<ClockCommand> create(Model model, int member, int[] lpMember, long[] inboundLookaheadPs,
+    public static Behavior<ClockCommand> create(Model model, int member, Grouping grouping, int[] groupMember,
             long crossLookaheadPs, long startPs, String dispatcher, io.collemu.node.engine.Progress progress) {
-        return Behaviors.setup(c -> new MemberClock(c, model, member, lpMember, inboundLookaheadPs, crossLookaheadPs,
+        return Behaviors.setup(c -> new MemberClock(c, model, member, grouping, groupMember, crossLookaheadPs,
                 startPs, dispatcher, progress));
     }
 
@@ -167,12 +181,12 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
         } else if (m instanceof Peers p) {
             start(p);
         } else if (m instanceof CollectReports) {
-            reportsMissing = localLps.length;
+            reportsMissing = localLpCount;
             if (reportsMissing == 0) {
                 coordinator.tell(new MemberReports(member, new LpReport[0]));
             }
-            for (int lp : localLps) {
-                lps[lp].tell(new Collect(getContext().getSelf()));
+            for (int g : localGroups) {
+                lps[g].tell(new Collect(getContext().getSelf()));
             }
         } else if (m instanceof Reported r) {
             reports.add(r.report());
@@ -203,19 +217,31 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
         }
         DispatcherSelector selector = DispatcherSelector.fromConfig(dispatcher);
         ActorRef<ClockCommand> self = getContext().getSelf();
-        for (int lp : localLps) {
-            int id = lp;
-            lps[lp] = getContext().spawnAnonymous(LpActor.create(model.lps()[lp], inboundLookaheadPs, d -> lps[d],
-                    lpMember, member, self,
-                    () -> model.fabric().isGpuLp(id) ? model.gpu(id).report() : model.switchPort(id).report()),
+        int[] groupOf = grouping.groupOfArray();
+        int[] localIndexOf = new int[groupOf.length];
+        for (int g = 0; g < grouping.groupCount(); g++) {
+            int[] ms = grouping.members(g);
+            for (int i = 0; i < ms.length; i++) {
+                localIndexOf[ms[i]] = i;
+            }
+        }
+        for (int g : localGroups) {
+            int[] ms = grouping.members(g);
+            io.collemu.node.engine.Lp[] groupLps = new io.collemu.node.engine.Lp[ms.length];
+            for (int i = 0; i < ms.length; i++) {
+                groupLps[i] = model.lps()[ms[i]];
+            }
+            lps[g] = getContext().spawnAnonymous(LpActor.create(g, groupLps, groupOf, localIndexOf, lpInboundPs,
+                    d -> lps[d], groupMember, member, self,
+                    id -> model.fabric().isGpuLp(id) ? model.gpu(id).report() : model.switchPort(id).report()),
                     selector);
         }
         // the start is a window of its own: every LP's start(), then the exchange and a MemberDone
         globalWindowPs = startPs;
-        outstanding = localLps.length;
-        for (int lp : localLps) {
-            markActive(lp);
-            lps[lp].tell(new Begin(startPs));
+        outstanding = localGroups.length;
+        for (int g : localGroups) {
+            markActive(g);
+            lps[g].tell(new Begin(startPs));
         }
         if (outstanding == 0) {
             exchange();
@@ -224,14 +250,14 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
 
     private void onDone(WindowDone d) {
         events += d.events();
-        int lp = d.lp();
+        int lp = d.group();
         localNextPs[lp] = d.nextLocalPs();
         for (int k = 0; k < d.destCount(); k++) {
             noteIncoming(d.dests()[k], d.destMinPs()[k]);
         }
         for (int k = 0; k < d.remoteCount(); k++) {
             int dst = d.remoteDsts()[k];
-            int m = lpMember[dst];
+            int m = groupMember[dst];
             outDsts.get(m).add(new int[] {dst});
             outBatches.get(m).add(d.remoteBatches()[k]);
         }

@@ -19,21 +19,27 @@ final class Outboxes {
         int dst;
         int count;
         long minTimePs;
+        int[] srcLp = new int[8];
+        int[] dstLp = new int[8];
         long[] timePs = new long[8];
         long[] seq = new long[8];
         int[] kind = new int[8];
         long[] aux = new long[8];
         Object[] payload = new Object[8];
 
-        void add(long t, long s, int k, Object p, long a) {
+        void add(int src, int dstId, long t, long s, int k, Object p, long a) {
             if (count == timePs.length) {
                 int c = count * 2;
+                srcLp = Arrays.copyOf(srcLp, c);
+                dstLp = Arrays.copyOf(dstLp, c);
                 timePs = Arrays.copyOf(timePs, c);
                 seq = Arrays.copyOf(seq, c);
                 kind = Arrays.copyOf(kind, c);
                 aux = Arrays.copyOf(aux, c);
                 payload = Arrays.copyOf(payload, c);
             }
+            srcLp[count] = src;
+            dstLp[count] = dstId;
             timePs[count] = t;
             seq[count] = s;
             kind[count] = k;
@@ -50,8 +56,9 @@ final class Outboxes {
         Arrays.fill(keys, -1);
     }
 
-    void add(int dst, long t, long s, int k, Object p, long a) {
-        box(dst).add(t, s, k, p, a);
+    /** An event from LP {@code src} for LP {@code dstLp}, which lives in actor (group) {@code dst}. */
+    void add(int dst, int dstLp, int src, long t, long s, int k, Object p, long a) {
+        box(dst).add(src, dstLp, t, s, k, p, a);
     }
 
     int size() {
@@ -63,13 +70,14 @@ final class Outboxes {
     }
 
     /** The batch for box i, as arrays the receiver owns. */
-    LpMessages.Batch drain(int srcLp, int i) {
+    LpMessages.Batch drain(int i) {
         Box b = boxes[i];
         int n = b.count;
         Object[] payload = Arrays.copyOf(b.payload, n);
         Arrays.fill(b.payload, 0, n, null);
-        return new LpMessages.Batch(srcLp, n, Arrays.copyOf(b.timePs, n), Arrays.copyOf(b.seq, n),
-                Arrays.copyOf(b.kind, n), Arrays.copyOf(b.aux, n), payload);
+        return new LpMessages.Batch(n, Arrays.copyOf(b.srcLp, n), Arrays.copyOf(b.dstLp, n),
+                Arrays.copyOf(b.timePs, n), Arrays.copyOf(b.seq, n), Arrays.copyOf(b.kind, n),
+                Arrays.copyOf(b.aux, n), payload);
     }
 
     /** Forgets this window's destinations, keeping the buffers. */

@@ -73,6 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--segment-bytes", paramLabel = "BYTES", description = "Override the scenarios' segment size.")
     String segmentBytes;
 
+    @Option(names = "--actor-groups", paramLabel = "lp|server|switch", defaultValue = "switch",
+            description = "How the actor engine groups LPs into actors (default: ${DEFAULT-VALUE}).")
+    String actorGroups;
+
     @Spec
     CommandSpec spec;
 
@@ -136,7 +140,13 @@ public final class BenchCommand implements Callable<Integer> {
         resetPeaks();
         long t0 = System.nanoTime();
         ExecutionResult r;
-        try (Engine engine = Engines.create(kind, threads)) {
+        io.collemu.node.engine.Grouping.Mode mode;
+        try {
+            mode = io.collemu.node.engine.Grouping.Mode.fromName(actorGroups);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--actor-groups: '" + actorGroups + "' is not lp, server or switch");
+        }
+        try (Engine engine = Engines.create(kind, threads, mode)) {
             List<SizeRun> runs = new SweepRunner(fabric, model, engine).run(sweep, Progress.NONE, x -> { });
             r = runs.get(0).result();
         }

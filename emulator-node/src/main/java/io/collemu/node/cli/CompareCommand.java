@@ -96,7 +96,7 @@ public final class CompareCommand implements Callable<Integer> {
                 engineKind.cliName(), model.seed(), dir);
         o.flush();
         List<RunOutcome> outcomes = new ArrayList<>();
-        try (Engine engine = Engines.create(engineKind, threads);
+        try (Engine engine = Engines.create(engineKind, threads, scenario.actorGroups());
                 ProgressReporter progress = new ProgressReporter(System.err, "compare",
                         sessions.get(0).steps() * sessions.size(), !noProgress)) {
             for (SweepSession s : sessions) {
@@ -150,7 +150,7 @@ public final class CompareCommand implements Callable<Integer> {
         Map<String, Object> inputs = scenario.asInputs();
         inputs.put("profile", profile);
         inputs.put("params", new LinkedHashMap<>(overrides));
-        try (Engine engine = Engines.create(engineKind, threads);
+        try (Engine engine = Engines.create(engineKind, threads, scenario.actorGroups());
                 ProgressReporter progress = new ProgressReporter(System.err, "compare", distinct.size(),
                         !noProgress)) {
             for (int i = 0; i < distinct.size(); i++) {

@@ -50,7 +50,7 @@ final class ProfileSession {
         o.flush();
         long wallStart = System.nanoTime();
         ProfileRunner.ProfileRun run;
-        try (Engine engine = Engines.create(engineKind, threads);
+        try (Engine engine = Engines.create(engineKind, threads, cmd.scenario.actorGroups());
                 ProgressReporter progress = new ProgressReporter(System.err, "profile", 1, !cmd.noProgress)) {
             run = ProfileRunner.run(fabric, plan, model, engine, progress);
             progress.stepDone();

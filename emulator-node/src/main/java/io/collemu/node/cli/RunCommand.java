@@ -98,8 +98,8 @@ public final class RunCommand implements Callable<Integer> {
                 threads, inputs, scenario.source(link));
         session.validate();
         ClusterSettings clusterSettings = members > 1 ? cluster.settings(threads) : null;
-        try (Engine engine = members > 1 ? new ClusterEngine(clusterSettings, members, cluster.memberWait())
-                : Engines.create(engineKind, threads)) {
+        try (Engine engine = members > 1 ? new ClusterEngine(clusterSettings, members, cluster.memberWait(), scenario.actorGroups())
+                : Engines.create(engineKind, threads, scenario.actorGroups())) {
             if (engine instanceof ClusterEngine) {
                 o.printf("# cluster of %d members up at %s%n", members, clusterSettings.selfAddress());
             }

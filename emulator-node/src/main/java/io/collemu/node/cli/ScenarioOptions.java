@@ -66,9 +66,14 @@ public final class ScenarioOptions {
                 + "(destination-mod-k, as InfiniBand fat-tree routing) (default: ${DEFAULT-VALUE}).")
     String routing;
 
-    @Option(names = "--engine", paramLabel = "sequential|actors", defaultValue = "sequential",
-            description = "Engine: actors (Pekko, default) or sequential (the oracle).")
+    @Option(names = "--engine", paramLabel = "sequential|actors", defaultValue = "actors",
+            description = "Engine: actors (Pekko actors, default) or sequential (the oracle).")
     String engine;
+
+    @Option(names = "--actor-groups", paramLabel = "lp|server|switch", defaultValue = "switch",
+            description = "Actor engine: one actor per LP, or a server's GPUs and NVSwitch ports in one actor "
+                + "(server), and also each other switch's ports in one (switch) (default: ${DEFAULT-VALUE}).")
+    String actorGroups;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Dispatcher threads for the actor engine; 0 = one per core (default).")
@@ -152,6 +157,14 @@ public final class ScenarioOptions {
         }
     }
 
+    public io.collemu.node.engine.Grouping.Mode actorGroups() {
+        try {
+            return io.collemu.node.engine.Grouping.Mode.fromName(actorGroups);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--actor-groups: '" + actorGroups + "' is not lp, server or switch");
+        }
+    }
+
     public int threads() {
         if (threads < 0 || threads > 256) {
             throw new UserError("--threads: " + threads + " is out of range 0..256");
@@ -175,6 +188,7 @@ public final class ScenarioOptions {
         m.put("routing", routing);
         m.put("engine", engine);
         m.put("threads", threads);
+        m.put("actorGroups", actorGroups);
         return m;
     }
 }

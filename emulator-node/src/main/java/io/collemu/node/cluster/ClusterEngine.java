@@ -9,7 +9,7 @@ import io.collemu.node.cluster.HostMessages.ClockReady;
 import io.collemu.node.cluster.HostMessages.SetupFailed;
 import io.collemu.node.cluster.HostMessages.SetupRun;
 import io.collemu.node.engine.Engine;
-import io.collemu.node.engine.Horizons;
+import io.collemu.node.engine.Grouping;
 import io.collemu.node.engine.Progress;
 import io.collemu.node.lp.Model;
 import java.time.Duration;
@@ -47,6 +47,7 @@ public final class ClusterEngine implements Engine {
     private final ActorSystem<Void> system;
     private final ClusterSettings settings;
     private final int members;
+    private final Grouping.Mode groupingMode;
     private final List<ActorRef<HostMessages.Command>> hosts = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final AtomicReference<CompletableFuture<Outcome>> current = new AtomicReference<>();
@@ -64,8 +65,13 @@ public final class ClusterEngine implements Engine {
      * @throws MemberLostException if they are not there within {@code memberWait}
      */
     public ClusterEngine(ClusterSettings settings, int members, Duration memberWait) {
+        this(settings, members, memberWait, Grouping.Mode.SWITCH);
+    }
+
+    public ClusterEngine(ClusterSettings settings, int members, Duration memberWait, Grouping.Mode groupingMode) {
         this.settings = settings;
         this.members = members;
+        this.groupingMode = groupingMode;
         this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM,
                 settings.config(ActorEngine.config(settings.threads())));
         try {
@@ -208,7 +214,8 @@ public final class ClusterEngine implements Engine {
         if (model.recipe() == null) {
             throw new IllegalStateException("this workload cannot be distributed (no recipe)");
         }
-        Partition p = Partition.of(model.fabric(), members);
+        Grouping grouping = Grouping.of(model.fabric(), groupingMode);
+        Partition p = Partition.of(model.fabric(), members, grouping);
         lastPartition = p;
         long id = ++runId;
         ActorRef<ClockCommand>[] clocks = new ActorRef[members];
@@ -217,7 +224,8 @@ public final class ClusterEngine implements Engine {
             HostMessages.Reply reply;
             try {
                 reply = AskPattern.<HostMessages.Command, HostMessages.Reply>ask(hosts.get(i - 1),
-                        r -> new SetupRun(id, member, members, model.recipe(), p.lpMember(), p.crossLookaheadPs(), r),
+                        r -> new SetupRun(id, member, members, model.recipe(), groupingMode.name(), p.groupMember(),
+                                p.crossLookaheadPs(), r),
                         Duration.ofSeconds(120), system.scheduler()).toCompletableFuture().get(130, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -235,8 +243,8 @@ public final class ClusterEngine implements Engine {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         current.set(result);
         try {
-            clocks[0] = system.systemActorOf(MemberClock.create(model, 0, p.lpMember(),
-                    Horizons.inboundLookaheadPs(model.fabric()), p.crossLookaheadPs(), startPs, DISPATCHER, progress),
+            clocks[0] = system.systemActorOf(MemberClock.create(model, 0, grouping, p.groupMember(),
+                    p.crossLookaheadPs(), startPs, DISPATCHER, progress),
                     "clock-" + id, DispatcherSelector.fromConfig(DISPATCHER));
             system.systemActorOf(Coordinator.create(clocks, names.toArray(String[]::new), model.lps().length,
                     progress, result), "coordinator-" + id, DispatcherSelector.fromConfig(DISPATCHER));

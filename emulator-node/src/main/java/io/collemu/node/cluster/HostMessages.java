@@ -21,9 +21,12 @@ public final class HostMessages {
     public interface Reply {
     }
 
-    /** Build the model of {@code recipe}, host the LPs with {@code lpMember[lp] == member}, reply with the clock. */
-    public record SetupRun(long runId, int member, int memberCount, ModelRecipe recipe, int[] lpMember,
-            long crossLookaheadPs, ActorRef<Reply> replyTo) implements Command, ClusterMessage {
+    /**
+     * Build the model of {@code recipe}, group its LPs as {@code grouping} says, host the groups with
+     * {@code groupMember[g] == member}, reply with the clock.
+     */
+    public record SetupRun(long runId, int member, int memberCount, ModelRecipe recipe, String grouping,
+            int[] groupMember, long crossLookaheadPs, ActorRef<Reply> replyTo) implements Command, ClusterMessage {
     }
 
     /** The member's clock for a run is ready. */

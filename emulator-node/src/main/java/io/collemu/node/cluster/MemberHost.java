@@ -5,7 +5,7 @@ import io.collemu.node.actor.MemberClock;
 import io.collemu.node.cluster.HostMessages.ClockReady;
 import io.collemu.node.cluster.HostMessages.SetupFailed;
 import io.collemu.node.cluster.HostMessages.SetupRun;
-import io.collemu.node.engine.Horizons;
+import io.collemu.node.engine.Grouping;
 import io.collemu.node.engine.Progress;
 import io.collemu.node.lp.Model;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,9 +29,10 @@ public final class MemberHost {
                     .onMessage(SetupRun.class, m -> {
                         try {
                             Model model = ModelRecipes.build(m.recipe());
+                            Grouping grouping = Grouping.of(model.fabric(), Grouping.Mode.fromName(m.grouping()));
                             ActorRef<ClockCommand> clock = ctx.spawnAnonymous(MemberClock.create(model, m.member(),
-                                    m.lpMember(), Horizons.inboundLookaheadPs(model.fabric()), m.crossLookaheadPs(),
-                                    m.recipe().startPs(), dispatcher, Progress.NONE),
+                                    grouping, m.groupMember(), m.crossLookaheadPs(), m.recipe().startPs(), dispatcher,
+                                    Progress.NONE),
                                     DispatcherSelector.fromConfig(dispatcher));
                             m.replyTo().tell(new ClockReady(m.runId(), m.member(), clock));
                         } catch (RuntimeException e) {

@@ -14,7 +14,23 @@ import java.util.Arrays;
  * @param cutLinks       one-way links whose transmitter and receiver are on different members
  * @param lpsPerMember   LPs hosted by each member
  */
-public record Partition(int members, int[] lpMember, long crossLookaheadPs, int cutLinks, int[] lpsPerMember) {
+public record Partition(int members, int[] lpMember, int[] groupMember, long crossLookaheadPs, int cutLinks,
+        int[] lpsPerMember) {
+
+    /** A partition that keeps every group of {@code grouping} on one member (the member of its first LP). */
+    public static Partition of(Fabric fabric, int members, io.collemu.node.engine.Grouping grouping) {
+        Partition byLp = of(fabric, members);
+        int[] groupMember = new int[grouping.groupCount()];
+        int[] lpMember = new int[byLp.lpMember().length];
+        for (int g = 0; g < groupMember.length; g++) {
+            groupMember[g] = byLp.lpMember()[grouping.members(g)[0]];
+            for (int lp : grouping.members(g)) {
+                lpMember[lp] = groupMember[g];
+            }
+        }
+        Partition p = measure(fabric, members, lpMember);
+        return new Partition(members, lpMember, groupMember, p.crossLookaheadPs(), p.cutLinks(), p.lpsPerMember());
+    }
 
     public static Partition of(Fabric fabric, int members) {
         Topology t = fabric.topology();
@@ -43,6 +59,12 @@ public record Partition(int members, int[] lpMember, long crossLookaheadPs, int 
                 }
             }
         }
+        return measure(fabric, members, lpMember);
+    }
+
+    /** LPs per member, the links that cross members, and the cross-member lookahead of an assignment. */
+    static Partition measure(Fabric fabric, int members, int[] lpMember) {
+        Topology t = fabric.topology();
         int[] per = new int[members];
         for (int m : lpMember) {
             per[m]++;
@@ -71,7 +93,7 @@ public record Partition(int members, int[] lpMember, long crossLookaheadPs, int 
                 cross = Math.min(cross, Math.min(delay, fabric.creditDelayPs(p)));
             }
         }
-        return new Partition(members, lpMember, cross, cut, per);
+        return new Partition(members, lpMember, lpMember, cross, cut, per);
     }
 
     /** The server of a GPU, or the GPU itself as its own group. */

@@ -8,9 +8,13 @@ public final class Engines {
     }
 
     public static Engine create(EngineKind kind, int threads) {
+        return create(kind, threads, Grouping.Mode.SWITCH);
+    }
+
+    public static Engine create(EngineKind kind, int threads, Grouping.Mode grouping) {
         return switch (kind) {
             case SEQUENTIAL -> new SequentialEngineRunner();
-            case ACTORS -> new ActorEngine(threads);
+            case ACTORS -> new ActorEngine(threads, grouping);
         };
     }
 }

@@ -81,8 +81,9 @@ public class ActorDeliveryBenchmark {
         }), "clock", Props.empty());
         CountingLp counting = new CountingLp();
         long[] lookahead = {1, 1};
-        lp = system.systemActorOf(LpActor.create(counting, lookahead, d -> null, new int[2], 0, clock,
-                () -> new LpReport(0, null, null, null, null, new PortStats[0], 0, 0, 0)), "lp",
+        lp = system.systemActorOf(LpActor.create(0, new io.collemu.node.engine.Lp[] {counting}, new int[] {0, 1},
+                new int[2], lookahead, d -> null, new int[2], 0, clock,
+                id -> new LpReport(0, null, null, null, null, new PortStats[0], 0, 0, 0)), "lp",
                 DispatcherSelector.fromConfig(ActorEngine.DISPATCHER));
     }
 
@@ -104,8 +105,10 @@ public class ActorDeliveryBenchmark {
                 t[e] = ++time;
                 seq[e] = e;
             }
-            lp.tell(new LpMessages.Batch(1, eventsPerBatch, t, seq, new int[eventsPerBatch],
-                    new long[eventsPerBatch], new Object[eventsPerBatch]));
+            int[] src = new int[eventsPerBatch];
+            java.util.Arrays.fill(src, 1);
+            lp.tell(new LpMessages.Batch(eventsPerBatch, src, new int[eventsPerBatch], t, seq,
+                    new int[eventsPerBatch], new long[eventsPerBatch], new Object[eventsPerBatch]));
         }
         sent += BATCHES;
         lp.tell(new LpMessages.StartWindow(time + 1, sent));

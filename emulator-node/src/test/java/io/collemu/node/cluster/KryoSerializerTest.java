@@ -62,8 +62,8 @@ class KryoSerializerTest {
         s.path = new int[] {4, 17, 33};
         s.hops = 1;
         s.flowHash = -42L;
-        LpMessages.Batch b = new LpMessages.Batch(7, 2, new long[] {10, 20}, new long[] {1, 2}, new int[] {1, 3},
-                new long[] {0, 99}, new Object[] {s, null});
+        LpMessages.Batch b = new LpMessages.Batch(2, new int[] {7, 8}, new int[] {12, 13}, new long[] {10, 20},
+                new long[] {1, 2}, new int[] {1, 3}, new long[] {0, 99}, new Object[] {s, null});
         LpMessages.MemberBatch mb = new LpMessages.MemberBatch(5, 1, 0, 1, 1, new int[] {12},
                 new LpMessages.Batch[] {b});
         LpMessages.MemberBatch back = (LpMessages.MemberBatch) roundTrip(kryo, mb);

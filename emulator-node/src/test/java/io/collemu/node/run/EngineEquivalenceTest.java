@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.Schedule;
 import io.collemu.node.engine.EngineKind;
+import io.collemu.node.engine.Grouping;
 import io.collemu.node.lp.Fabric;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,6 +49,14 @@ class EngineEquivalenceTest {
             List<String> actors = Fingerprint.of(TestRuns.runSchedule(f, s, 64 << 10, EngineKind.ACTORS, threads));
             Fingerprint.assertSame(oracle, actors, name + " with " + threads + " threads");
         }
+        for (Grouping.Mode mode : new Grouping.Mode[] {Grouping.Mode.SERVER, Grouping.Mode.SWITCH}) {
+            for (int threads : new int[] {1, 2}) {
+                List<String> grouped = Fingerprint.of(TestRuns.runSchedule(f, s, 64 << 10, EngineKind.ACTORS,
+                        threads, mode));
+                Fingerprint.assertSame(oracle, grouped, name + " with actor groups " + mode + ", " + threads
+                        + " threads");
+            }
+        }
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -79,8 +88,9 @@ class EngineEquivalenceTest {
         assertTrue(seq.segmentsDelivered() > 0 || f.gpuCount() == 1);
         List<String> oracle = Fingerprint.of(seq);
         int threads = 1 + rnd.nextInt(4);
-        Fingerprint.assertSame(oracle, Fingerprint.of(TestRuns.runSchedule(f, s, seg, EngineKind.ACTORS, threads)),
-                spec + " " + kind + " size " + size + " seg " + seg + " channels " + channels + " threads "
+        Grouping.Mode mode = Grouping.Mode.values()[rnd.nextInt(Grouping.Mode.values().length)];
+        Fingerprint.assertSame(oracle, Fingerprint.of(TestRuns.runSchedule(f, s, seg, EngineKind.ACTORS, threads,
+                mode)), mode + " " + spec + " " + kind + " size " + size + " seg " + seg + " channels " + channels + " threads "
                         + threads);
     }
 }

@@ -39,9 +39,15 @@ public final class TestRuns {
 
     public static ExecutionResult runSchedule(Fabric fabric, Schedule schedule, long segmentBytes,
             EngineKind engineKind, int threads) {
+        return runSchedule(fabric, schedule, segmentBytes, engineKind, threads,
+                io.collemu.node.engine.Grouping.Mode.LP);
+    }
+
+    public static ExecutionResult runSchedule(Fabric fabric, Schedule schedule, long segmentBytes,
+            EngineKind engineKind, int threads, io.collemu.node.engine.Grouping.Mode grouping) {
         ModelOptions options = ModelOptions.defaults(segmentBytes, 7);
         Workload w = SweepRunner.backToBack(schedule, fabric.gpuCount(), 1, 0);
-        try (Engine engine = Engines.create(engineKind, threads)) {
+        try (Engine engine = Engines.create(engineKind, threads, grouping)) {
             return Emulation.execute(fabric, w, options, engine, 0, Progress.NONE);
         }
     }
