@@ -19,7 +19,6 @@ import io.collemu.node.actor.LpMessages.StartWindow;
 import io.collemu.node.actor.LpMessages.WindowDone;
 import io.collemu.node.lp.LpReport;
 import io.collemu.node.engine.Grouping;
-import io.collemu.node.engine.Horizons;
 import io.collemu.node.lp.Model;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,7 +110,7 @@ public final class MemberClock extends AbstractBehavior<ClockCommand> {
         this.member = member;
         this.grouping = grouping;
         this.groupMember = groupMember;
-        this.lpInboundPs = Horizons.inboundLookaheadPs(model.fabric());
+        this.lpInboundPs = Grouping.lpInboundLookaheadPs(model.fabric());
         this.inboundLookaheadPs = grouping.inboundLookaheadPs(model.fabric());
         this.crossLookaheadPs = crossLookaheadPs;
         this.startPs = startPs;

@@ -9,9 +9,4 @@ public record EngineStats(long events, long endPs, long wallNanos, long windows,
     public double eventsPerSecond() {
         return wallNanos == 0 ? 0 : events * 1e9 / wallNanos;
     }
-
-    public EngineStats plus(EngineStats o) {
-        return new EngineStats(events + o.events, Math.max(endPs, o.endPs), wallNanos + o.wallNanos,
-                windows + o.windows, activations + o.activations);
-    }
 }

@@ -62,10 +62,6 @@ public final class EventQueue {
         return payload[0];
     }
 
-    public long peekSeq() {
-        return seq[0];
-    }
-
     public void add(long atPs, int dstLp, int srcLp, long srcSeq, int eventKind, Object eventPayload, long eventAux) {
         if (size == timePs.length) {
             grow();
@@ -123,11 +119,6 @@ public final class EventQueue {
         kind[i] = k;
         aux[i] = a;
         payload[i] = p;
-    }
-
-    public void clear() {
-        Arrays.fill(payload, 0, size, null);
-        size = 0;
     }
 
     private boolean less(long t, long r, long s, int j) {

@@ -121,11 +121,15 @@ public final class Grouping {
     }
 
     /**
-     * Per group, the smallest delay of a message from an LP outside the group to an LP inside it.
-     *
-     * @param lpInbound per LP, every message delay into it as {@link Horizons#inboundLookaheadPs} computes, but
-     *                  restricted here to senders in other groups
+     * Per LP, the smallest delay of any message that can reach it: a GPU hears deliveries and credits over its
+     * own links; a switch port hears arrivals from every link into its switch (link latency plus the switch's
+     * port-to-port latency) and credits over its own link. Every LP send is checked against it.
      */
+    public static long[] lpInboundLookaheadPs(Fabric fabric) {
+        return of(fabric, Mode.LP).inboundLookaheadPs(fabric);
+    }
+
+    /** Per group, the smallest delay of a message from an LP outside the group to an LP inside it. */
     public long[] inboundLookaheadPs(Fabric fabric) {
         Topology t = fabric.topology();
         long none = Long.MAX_VALUE / 4;
@@ -149,7 +153,7 @@ public final class Grouping {
             }
         }
         for (int g = 0; g < out.length; g++) {
-            out[g] = Math.max(1, out[g]);
+            out[g] = Math.max(1, out[g]); // a group nothing can reach keeps the "none" value
         }
         return out;
     }

@@ -12,13 +12,4 @@ import io.collemu.collectives.Schedule;
  * @param gpus      rank -> GPU index
  */
 public record CollectiveInstance(int id, String job, String label, int iteration, Schedule schedule, int[] gpus) {
-
-    public int rankOf(int gpu) {
-        for (int r = 0; r < gpus.length; r++) {
-            if (gpus[r] == gpu) {
-                return r;
-            }
-        }
-        return -1;
-    }
 }

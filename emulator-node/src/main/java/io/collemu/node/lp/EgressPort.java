@@ -140,16 +140,4 @@ public final class EgressPort {
         return new PortStats(port, bytesSent, busyPs, peakWaitingBytes, segmentsSent, creditStalls,
                 creditCapacityBytes - creditBytes);
     }
-
-    public boolean idle() {
-        return !busy && queue.isEmpty();
-    }
-
-    public long creditBytes() {
-        return creditBytes;
-    }
-
-    public long creditCapacityBytes() {
-        return creditCapacityBytes;
-    }
 }

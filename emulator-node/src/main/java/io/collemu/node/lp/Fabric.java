@@ -82,10 +82,6 @@ public final class Fabric {
         return lpCount;
     }
 
-    public int switchPortLpCount() {
-        return lpCount - gpuCount;
-    }
-
     public int lpOfPort(int port) {
         return lpOfPort[port];
     }

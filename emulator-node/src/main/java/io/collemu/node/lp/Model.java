@@ -59,19 +59,4 @@ public final class Model {
     public SwitchPortLp switchPort(int lp) {
         return (SwitchPortLp) lps[lp];
     }
-
-    /** Every egress port of the fabric, by topology port id. */
-    public EgressPort[] portsById() {
-        EgressPort[] out = new EgressPort[fabric.topology().portCount()];
-        for (int g = 0; g < fabric.gpuCount(); g++) {
-            for (EgressPort p : gpu(g).ports()) {
-                out[p.port] = p;
-            }
-        }
-        for (int lp = fabric.gpuCount(); lp < fabric.lpCount(); lp++) {
-            EgressPort p = switchPort(lp).port();
-            out[p.port] = p;
-        }
-        return out;
-    }
 }

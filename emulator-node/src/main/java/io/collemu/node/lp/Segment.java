@@ -34,25 +34,4 @@ public final class Segment {
 
     public Segment() {
     }
-
-    /** A copy, for engines that must not share one object between places (e.g. serialization round trips). */
-    public Segment copy() {
-        Segment s = new Segment();
-        s.instance = instance;
-        s.srcGpu = srcGpu;
-        s.dstGpu = dstGpu;
-        s.recvOp = recvOp;
-        s.opOffsetBytes = opOffsetBytes;
-        s.sizeBytes = sizeBytes;
-        s.stream = stream;
-        s.flowHash = flowHash;
-        s.injectPs = injectPs;
-        s.enqueuePs = enqueuePs;
-        s.queuedPs = queuedPs;
-        s.upstreamLp = upstreamLp;
-        s.upstreamPort = upstreamPort;
-        s.path = path;
-        s.hops = hops;
-        return s;
-    }
 }

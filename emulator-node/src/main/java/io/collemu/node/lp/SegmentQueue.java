@@ -40,10 +40,4 @@ final class SegmentQueue {
         size--;
         return s;
     }
-
-    void clear() {
-        Arrays.fill(items, null);
-        head = 0;
-        size = 0;
-    }
 }
