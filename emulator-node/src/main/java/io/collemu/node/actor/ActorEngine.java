@@ -2,91 +2,99 @@ package io.collemu.node.actor;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.collemu.node.actor.LpMessages.ClockCommand;
 import io.collemu.node.engine.Engine;
-import io.collemu.node.engine.Grouping;
-import io.collemu.node.lp.Model;
-import org.apache.pekko.actor.typed.ActorRef;
+import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
+import io.collemu.node.lp.Model;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The actor engine: every GPU LP and every switch-port LP is a Pekko typed actor, and a {@link WindowClock}
- * advances virtual time in conservative windows. One ActorSystem per engine, reused for every run it does; the
- * LP dispatcher has a fixed number of threads.
+ * The actor engine in one JVM: LPs run in {@link LpActor}s (grouped as {@link Grouping} says), one
+ * {@link MemberClock} advances virtual time in conservative windows, and a {@link Coordinator} over that single
+ * member ends the run. One ActorSystem per engine, reused for every run; the LP dispatcher has a fixed number of
+ * threads. {@link #run} blocks the caller until the run ends.
  */
 public final class ActorEngine implements Engine {
+    /** The dispatcher every LP actor, clock and coordinator runs on. */
     public static final String DISPATCHER = "collemu.lp-dispatcher";
     private final ActorSystem<RunRequest> system;
-    private final int threads;
-    private final Grouping.Mode grouping;
+    private final Settings settings;
+
+    /**
+     * How the actor engine runs.
+     *
+     * @param threads    dispatcher threads, at least 1
+     * @param grouping   which LPs share an actor
+     * @param throughput messages an actor handles before it yields its thread
+     */
+    public record Settings(int threads, Grouping.Mode grouping, int throughput) {
+        /** The defaults: one thread per core given, switch grouping, 64 messages per turn. */
+        public static Settings of(int threads, Grouping.Mode grouping) {
+            return new Settings(threads, grouping, 64);
+        }
+
+        /** The Pekko configuration of the LP dispatcher, over the defaults. */
+        public Config config() {
+            return ConfigFactory.parseString(DISPATCHER + " {\n"
+                    + "  type = Dispatcher\n"
+                    + "  executor = fork-join-executor\n"
+                    + "  fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads
+                    + ", parallelism-factor = 1.0 }\n"
+                    + "  throughput = " + throughput + "\n"
+                    + "}\n").withFallback(ConfigFactory.load());
+        }
+    }
 
     /** A run for the guardian to start. */
-    public record RunRequest(Model model, Grouping.Mode grouping, long startPs, Progress progress,
-            CompletableFuture<Outcome> result) {
+    private record RunRequest(Model model, long startPs, Progress progress, CompletableFuture<Outcome> result) {
     }
 
-    public ActorEngine(int threads) {
-        this(threads, Grouping.Mode.SWITCH);
-    }
-
-    /** @param grouping which LPs share an actor (see {@link Grouping}) */
-    public ActorEngine(int threads, Grouping.Mode grouping) {
-        this.threads = threads;
-        this.grouping = grouping;
-        this.system = ActorSystem.create(guardian(), "collemu", config(threads));
-    }
-
-    public static Config config(int threads) {
-        String executor = System.getProperty("collemu.executor", "fj");
-        String body = "affinity".equals(executor)
-                ? "  executor = affinity-pool-executor\n"
-                    + "  affinity-pool-executor { parallelism-min = " + threads + ", parallelism-max = " + threads
-                    + ", parallelism-factor = 1.0, idle-cpu-level = " + System.getProperty("collemu.idle", "5")
-                    + " }\n"
-                : "  executor = fork-join-executor\n"
-                    + "  fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads
-                    + ", parallelism-factor = 1.0 }\n";
-        return ConfigFactory.parseString(DISPATCHER + " {\n"
-                + "  type = Dispatcher\n"
-                + body
-                + "  throughput = " + System.getProperty("collemu.throughput", "64") + "\n"
-                + "}\n").withFallback(ConfigFactory.load());
+    /** Starts the engine's actor system. */
+    public ActorEngine(Settings settings) {
+        this.settings = settings;
+        this.system = ActorSystem.create(guardian(settings.grouping()), "collemu", settings.config());
     }
 
     /** One member hosting every LP: the cross-member lookahead is infinite. */
     @SuppressWarnings("unchecked")
-    private static Behavior<RunRequest> guardian() {
+    private static Behavior<RunRequest> guardian(Grouping.Mode mode) {
         return Behaviors.receive((ctx, req) -> {
             Model model = req.model();
-            Grouping grouping = Grouping.of(model.fabric(), req.grouping());
-            int[] groupMember = new int[grouping.groupCount()];
-            Behavior<ClockCommand> clock = MemberClock.create(model, 0, grouping, groupMember, Long.MAX_VALUE / 4,
-                    req.startPs(), DISPATCHER, req.progress());
-            ActorRef<ClockCommand>[] clocks = new ActorRef[] {
-                ctx.spawnAnonymous(clock, DispatcherSelector.fromConfig(DISPATCHER))};
-            ctx.spawnAnonymous(Coordinator.create(clocks, new String[] {"local"}, model.lps().length, req.progress(),
-                    req.result()), DispatcherSelector.fromConfig(DISPATCHER));
+            Placement placement = Placement.single(Grouping.of(model.fabric(), mode));
+            MemberClock.Plan plan = new MemberClock.Plan(model, placement, Long.MAX_VALUE, req.startPs(), DISPATCHER,
+                    req.progress());
+            ActorRef<MemberClock.Command>[] clocks = new ActorRef[] {
+                ctx.spawnAnonymous(MemberClock.create(plan), DispatcherSelector.fromConfig(DISPATCHER))};
+            Coordinator.Members members = new Coordinator.Members(clocks, new String[] {"local"});
+            ctx.spawnAnonymous(Coordinator.create(members, model.lps().length, req.progress(), req.result()),
+                    DispatcherSelector.fromConfig(DISPATCHER));
             return Behaviors.same();
         });
     }
 
-    public int threads() {
-        return threads;
+    /** How this engine runs. */
+    public Settings settings() {
+        return settings;
     }
 
     @Override
-    public Outcome run(Model model, long startPs, Progress progress) {
+    public Outcome run(Job job, Progress progress) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
-        system.tell(new RunRequest(model, grouping, startPs, progress, result));
+        system.tell(new RunRequest(job.model(), job.startPs(), progress, result));
+        return await(result);
+    }
+
+    /** Waits for a run's outcome, rethrowing what it failed with. */
+    static Outcome await(CompletableFuture<Outcome> result) {
         try {
             return result.get();
         } catch (InterruptedException e) {

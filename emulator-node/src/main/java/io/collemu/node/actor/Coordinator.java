@@ -1,15 +1,5 @@
 package io.collemu.node.actor;
 
-import io.collemu.node.actor.LpMessages.ClockCommand;
-import io.collemu.node.actor.LpMessages.CollectReports;
-import io.collemu.node.actor.LpMessages.CoordinatorCommand;
-import io.collemu.node.actor.LpMessages.GlobalWindow;
-import io.collemu.node.actor.LpMessages.MemberDone;
-import io.collemu.node.actor.LpMessages.MemberFailed;
-import io.collemu.node.actor.LpMessages.MemberLost;
-import io.collemu.node.actor.LpMessages.MemberReports;
-import io.collemu.node.actor.LpMessages.Peers;
-import io.collemu.node.cli.MemberLostException;
 import io.collemu.node.engine.Engine;
 import io.collemu.node.engine.EngineStats;
 import io.collemu.node.engine.Progress;
@@ -25,122 +15,136 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * Runs the global windows of one emulation over the member clocks: once every member is done with a window, the
  * next starts at the earliest pending event of any member (empty stretches are skipped); when none is left, it
- * gathers every LP's report and completes the run. A member that fails or is lost ends the run with an error.
+ * gathers every LP's report and completes the run's future. A member whose LP fails completes it with an error
+ * (a lost member is the cluster engine's to notice: it races the run's future against its member watch).
+ *
+ * <pre>
+ *   Coordinator --Peers--> every clock (start)
+ *   clock --MemberDone(next event)--> Coordinator          all in: --GlobalWindow(min next)--> every clock
+ *   no event left: --CollectReports--> every clock          clock --MemberReports--> Coordinator
+ * </pre>
  */
-public final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
+public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
+
+    /** What the coordinator accepts. */
+    public interface Command {
+    }
+
+    /** A member is done with a global window: its earliest pending event and what it did so far. */
+    public record MemberDone(int member, long windowPs, long nextPs, long events, long activations, long windows,
+            long crossBatches, long barrierWaitNanos) implements Command, ClusterMessage {
+    }
+
+    /** A member's LP reports. */
+    public record MemberReports(int member, LpReport[] reports) implements Command, ClusterMessage {
+    }
+
+    /** A member's LP failed. */
+    public record MemberFailed(int member, String message) implements Command, ClusterMessage {
+    }
+
+    /**
+     * The members of one run.
+     *
+     * @param names a name per member for messages (e.g. its address)
+     */
+    public record Members(ActorRef<MemberClock.Command>[] clocks, String[] names) {
+    }
+
     private static final long NONE = Long.MAX_VALUE;
-    private final ActorRef<ClockCommand>[] clocks;
-    private final int lpCount;
+    private final Members members;
     private final CompletableFuture<Engine.Outcome> result;
     private final Progress progress;
     private final long wallStart = System.nanoTime();
-    private final long[] memberEvents;
-    private final long[] memberActivations;
-    private final long[] memberWindows;
-    private final long[] memberCross;
-    private final long[] memberBarrierNanos;
-    private final String[] memberNames;
+    private final MemberDone[] latest;
     private final LpReport[] reports;
     private int done;
     private long nextPs = NONE;
     private long lastWindowPs;
     private long globalWindows;
     private int reportsMissing;
-    private boolean finished;
 
-    private Coordinator(ActorContext<CoordinatorCommand> context, ActorRef<ClockCommand>[] clocks, String[] names,
-            int lpCount, Progress progress, CompletableFuture<Engine.Outcome> result) {
+    private Coordinator(ActorContext<Command> context, Members members, int lpCount, Progress progress,
+            CompletableFuture<Engine.Outcome> result) {
         super(context);
-        this.clocks = clocks;
-        this.memberNames = names;
-        this.lpCount = lpCount;
+        this.members = members;
         this.progress = progress;
         this.result = result;
-        int m = clocks.length;
-        memberEvents = new long[m];
-        memberActivations = new long[m];
-        memberWindows = new long[m];
-        memberCross = new long[m];
-        memberBarrierNanos = new long[m];
-        reports = new LpReport[lpCount];
-        for (ActorRef<ClockCommand> c : clocks) {
-            c.tell(new Peers(clocks, context.getSelf()));
+        this.latest = new MemberDone[members.clocks().length];
+        this.reports = new LpReport[lpCount];
+        for (ActorRef<MemberClock.Command> c : members.clocks()) {
+            c.tell(new MemberClock.Peers(members.clocks(), context.getSelf()));
         }
     }
 
-    /** @param names a name per member for error messages (e.g. its address) */
-    public static Behavior<CoordinatorCommand> create(ActorRef<ClockCommand>[] clocks, String[] names, int lpCount,
-            Progress progress, CompletableFuture<Engine.Outcome> result) {
-        return Behaviors.setup(c -> new Coordinator(c, clocks, names, lpCount, progress, result));
+    /** Starts the run on every member clock; {@code result} completes with its outcome or its error. */
+    public static Behavior<Command> create(Members members, int lpCount, Progress progress,
+            CompletableFuture<Engine.Outcome> result) {
+        return Behaviors.setup(c -> new Coordinator(c, members, lpCount, progress, result));
     }
 
     @Override
-    public Receive<CoordinatorCommand> createReceive() {
-        return newReceiveBuilder().onMessage(CoordinatorCommand.class, this::onCommand).build();
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(MemberDone.class, this::onMemberDone)
+                .onMessage(MemberReports.class, this::onMemberReports)
+                .onMessage(MemberFailed.class, f -> fail(new IllegalStateException("member "
+                        + members.names()[f.member()] + ": " + f.message())))
+                .build();
     }
 
-    private Behavior<CoordinatorCommand> onCommand(CoordinatorCommand m) {
-        if (finished) {
+    private Behavior<Command> onMemberDone(MemberDone d) {
+        latest[d.member()] = d;
+        nextPs = Math.min(nextPs, d.nextPs());
+        if (++done < latest.length) {
             return this;
         }
-        if (m instanceof MemberDone d) {
-            memberEvents[d.member()] = d.events();
-            memberActivations[d.member()] = d.activations();
-            memberWindows[d.member()] = d.windows();
-            memberCross[d.member()] = d.crossBatches();
-            memberBarrierNanos[d.member()] = d.barrierWaitNanos();
-            nextPs = Math.min(nextPs, d.nextPs());
-            if (++done == clocks.length) {
-                done = 0;
-                long next = nextPs;
-                nextPs = NONE;
-                if (next == NONE) {
-                    progress.update(lastWindowPs, sum(memberEvents));
-                    reportsMissing = clocks.length;
-                    for (ActorRef<ClockCommand> c : clocks) {
-                        c.tell(new CollectReports());
-                    }
-                } else {
-                    globalWindows++;
-                    lastWindowPs = next;
-                    for (ActorRef<ClockCommand> c : clocks) {
-                        c.tell(new GlobalWindow(next));
-                    }
-                    if (clocks.length > 1 && (globalWindows & 0xff) == 0) {
-                        progress.update(next, sum(memberEvents));
-                    }
-                }
+        done = 0;
+        long next = nextPs;
+        nextPs = NONE;
+        ActorRef<MemberClock.Command>[] clocks = members.clocks();
+        if (next == NONE) {
+            progress.update(lastWindowPs, sum(MemberDone::events));
+            reportsMissing = clocks.length;
+            for (ActorRef<MemberClock.Command> c : clocks) {
+                c.tell(new MemberClock.CollectReports());
             }
-        } else if (m instanceof MemberReports r) {
-            for (LpReport rep : r.reports()) {
-                reports[rep.lp()] = rep;
-            }
-            if (--reportsMissing == 0) {
-                finished = true;
-                EngineStats stats = new EngineStats(sum(memberEvents), lastWindowPs, System.nanoTime() - wallStart,
-                        sum(memberWindows), sum(memberActivations));
-                result.complete(new Engine.Outcome(stats, reports, globalWindows, sum(memberCross),
-                        sum(memberBarrierNanos) / (double) clocks.length));
-                return Behaviors.stopped();
-            }
-        } else if (m instanceof MemberFailed f) {
-            finished = true;
-            result.completeExceptionally(new IllegalStateException("member " + memberNames[f.member()] + ": "
-                    + f.message()));
-            return Behaviors.stopped();
-        } else if (m instanceof MemberLost lost) {
-            finished = true;
-            result.completeExceptionally(new MemberLostException("cluster member " + lost.address()
-                    + " was lost during the run"));
-            return Behaviors.stopped();
+            return this;
+        }
+        globalWindows++;
+        lastWindowPs = next;
+        for (ActorRef<MemberClock.Command> c : clocks) {
+            c.tell(new MemberClock.GlobalWindow(next));
+        }
+        if (clocks.length > 1 && (globalWindows & 0xff) == 0) {
+            progress.update(next, sum(MemberDone::events));
         }
         return this;
     }
 
-    private static long sum(long[] a) {
+    private Behavior<Command> onMemberReports(MemberReports r) {
+        for (LpReport rep : r.reports()) {
+            reports[rep.lp()] = rep;
+        }
+        if (--reportsMissing > 0) {
+            return this;
+        }
+        EngineStats stats = new EngineStats(sum(MemberDone::events), lastWindowPs, System.nanoTime() - wallStart,
+                sum(MemberDone::windows), sum(MemberDone::activations));
+        double barrier = sum(MemberDone::barrierWaitNanos) / (double) latest.length;
+        result.complete(new Engine.Outcome(stats, reports, globalWindows, sum(MemberDone::crossBatches), barrier));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> fail(RuntimeException e) {
+        result.completeExceptionally(e);
+        return Behaviors.stopped();
+    }
+
+    private long sum(java.util.function.ToLongFunction<MemberDone> f) {
         long s = 0;
-        for (long v : a) {
-            s += v;
+        for (MemberDone d : latest) {
+            s += d == null ? 0 : f.applyAsLong(d);
         }
         return s;
     }

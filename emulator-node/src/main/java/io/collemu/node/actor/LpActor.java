@@ -1,18 +1,7 @@
 package io.collemu.node.actor;
 
-import io.collemu.node.actor.LpMessages.Batch;
-import io.collemu.node.actor.LpMessages.Begin;
-import io.collemu.node.actor.LpMessages.ClockCommand;
-import io.collemu.node.actor.LpMessages.Collect;
-import io.collemu.node.actor.LpMessages.Command;
-import io.collemu.node.actor.LpMessages.LpFailed;
-import io.collemu.node.actor.LpMessages.Reported;
-import io.collemu.node.actor.LpMessages.StartWindow;
-import io.collemu.node.actor.LpMessages.WindowDone;
-import io.collemu.node.engine.EventQueue;
-import io.collemu.node.engine.Lp;
-import io.collemu.node.engine.LpContext;
-import io.collemu.node.lp.LpReport;
+import io.collemu.node.engine.LocalLoop;
+import io.collemu.node.lp.Lp;
 import java.util.function.IntFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,111 +11,141 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * A thin actor shell around one LP, or around a group of LPs (see {@code Grouping}) that it runs as a small
- * sequential engine. It keeps its LPs' pending events in one queue ordered by (time, destination LP, source LP,
- * source sequence), as the sequential engine orders them; messages between its own LPs go straight into that
- * queue; it processes a window when the clock says so and every batch due has arrived, sends what its LPs sent to
- * other groups as one batch per destination group, and reports to the clock.
+ * A thin actor shell around one group of LPs (see {@link Grouping}; often one LP), which it runs in a
+ * {@link LocalLoop}: the sequential engine's loop over the group. It processes a window when its clock says so and
+ * every batch due has arrived, sends what its LPs sent to other groups as one {@link Batch} per destination group
+ * (directly to local actors; through the clock to other members), and reports to the clock.
+ *
+ * <pre>
+ *   clock --StartWindow(horizon, expected)--> LpActor --Batch--> other local LpActors
+ *   other LpActors --Batch--> LpActor           LpActor --WindowDone(next, dests, remote batches)--> clock
+ * </pre>
  *
  * <p>All state is confined to the actor; batches and segments change hands only through messages.
  */
-public final class LpActor extends AbstractBehavior<Command> {
-    private final int group;
-    private final Lp[] lpsByLocal;
-    private final int[] groupOf;
-    private final int[] localIndexOf;
-    private final long[] nextSeq;
-    private final long[] inboundLookaheadPs;
-    private final IntFunction<ActorRef<Command>> refs;
-    private final int[] groupMember;
-    private final int localMember;
-    private final ActorRef<ClockCommand> clock;
-    private final IntFunction<LpReport> report;
-    private final EventQueue queue = new EventQueue(16);
-    private final Outboxes out = new Outboxes();
-    private final Ctx ctx = new Ctx();
-    private long received;
-    private long expected;
-    private long pendingHorizonPs = -1;
-    private long processedBeforePs = Long.MIN_VALUE;
+public final class LpActor extends AbstractBehavior<LpActor.Command> {
 
-    private LpActor(ActorContext<Command> context, int group, Lp[] lps, int[] groupOf, int[] localIndexOf,
-            long[] inboundLookaheadPs, IntFunction<ActorRef<Command>> refs, int[] groupMember, int localMember,
-            ActorRef<ClockCommand> clock, IntFunction<LpReport> report) {
-        super(context);
-        this.group = group;
-        this.lpsByLocal = lps;
-        this.groupOf = groupOf;
-        this.localIndexOf = localIndexOf;
-        this.nextSeq = new long[lps.length];
-        this.inboundLookaheadPs = inboundLookaheadPs;
-        this.refs = refs;
-        this.groupMember = groupMember;
-        this.localMember = localMember;
-        this.clock = clock;
-        this.report = report;
+    /** What an LP actor accepts. */
+    public interface Command {
+    }
+
+    /** Start the LPs at the run's start time, then report like a window. */
+    public record Begin(long startPs) implements Command {
     }
 
     /**
-     * @param group              this actor's group id
-     * @param lps                the group's LPs, in the order of their local index
-     * @param groupOf            per LP id, its group (shared, read-only)
-     * @param localIndexOf       per LP id, its index within its group (shared, read-only)
-     * @param inboundLookaheadPs per LP id, the smallest delay of any message it can receive (shared, read-only)
-     * @param refs               the actor of each local group id (filled before any message flows)
-     * @param groupMember        the member hosting each group; batches for other members go through the clock
-     * @param report             an LP's report, by LP id
+     * Process every event due before {@code horizonPs}, once {@code expectedBatches} batches (counted since the
+     * run began) have arrived.
      */
-    public static Behavior<Command> create(int group, Lp[] lps, int[] groupOf, int[] localIndexOf,
-            long[] inboundLookaheadPs, IntFunction<ActorRef<Command>> refs, int[] groupMember, int localMember,
-            ActorRef<ClockCommand> clock, IntFunction<LpReport> report) {
-        return Behaviors.setup(c -> new LpActor(c, group, lps, groupOf, localIndexOf, inboundLookaheadPs, refs,
-                groupMember, localMember, clock, report));
+    public record StartWindow(long horizonPs, long expectedBatches) implements Command {
+    }
+
+    /**
+     * Events the LPs of one actor sent the LPs of another during one window, as parallel arrays of {@code count}
+     * entries (source and destination LP per event: an actor may host a group of LPs).
+     */
+    public record Batch(int count, int[] srcLp, int[] dstLp, long[] timePs, long[] seq, int[] kind, long[] aux,
+            Object[] payload) implements Command, ClusterMessage {
+
+        /** The earliest event of the batch ({@code Long.MAX_VALUE} if it is empty). */
+        public long minTimePs() {
+            long min = Long.MAX_VALUE;
+            for (int e = 0; e < count; e++) {
+                min = Math.min(min, timePs[e]);
+            }
+            return min;
+        }
+    }
+
+    /** Send every LP's report to {@code replyTo}. */
+    public record Collect(ActorRef<MemberClock.Command> replyTo) implements Command {
+    }
+
+    /**
+     * What every actor of a member shares.
+     *
+     * @param lpInboundPs per LP id, the smallest delay of any message into it (sends are checked against it)
+     * @param localRefs   the actor of each local group id (filled before any message flows)
+     * @param clock       the member's clock
+     */
+    public record Wiring(Placement placement, long[] lpInboundPs, IntFunction<ActorRef<Command>> localRefs,
+            ActorRef<MemberClock.Command> clock) {
+    }
+
+    private final int group;
+    private final Lp[] lps;
+    private final Wiring wiring;
+    private final Outboxes out;
+    private final LocalLoop loop;
+    private long received;
+    private long expected;
+    private long pendingHorizonPs = -1;
+
+    private LpActor(ActorContext<Command> context, int group, Lp[] lps, Wiring wiring) {
+        super(context);
+        this.group = group;
+        this.lps = lps;
+        this.wiring = wiring;
+        Grouping grouping = wiring.placement().grouping();
+        this.out = new Outboxes(grouping.groupOfArray());
+        this.loop = new LocalLoop(lps, grouping.groupOfArray(), group, grouping.localIndexOfArray(),
+                wiring.lpInboundPs(), out);
+    }
+
+    /**
+     * The actor of group {@code group}.
+     *
+     * @param lps the group's LPs, in the order of their index within the group
+     */
+    public static Behavior<Command> create(int group, Lp[] lps, Wiring wiring) {
+        return Behaviors.setup(c -> new LpActor(c, group, lps, wiring));
     }
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder().onMessage(Command.class, this::onCommand).build();
+        return newReceiveBuilder()
+                .onMessage(Batch.class, m -> guarded(() -> onBatch(m)))
+                .onMessage(StartWindow.class, m -> guarded(() -> onStartWindow(m)))
+                .onMessage(Begin.class, m -> guarded(() -> onBegin(m)))
+                .onMessage(Collect.class, m -> guarded(() -> onCollect(m)))
+                .build();
     }
 
-    private Behavior<Command> onCommand(Command m) {
+    /** A model invariant that breaks ends the run with an error instead of a silent stop. */
+    private Behavior<Command> guarded(Runnable handler) {
         try {
-            if (m instanceof Batch b) {
-                onBatch(b);
-            } else if (m instanceof StartWindow w) {
-                expected = w.expectedBatches();
-                pendingHorizonPs = w.horizonPs();
-                runIfReady();
-            } else if (m instanceof Begin b) {
-                ctx.nowPs = b.startPs();
-                for (int i = 0; i < lpsByLocal.length; i++) {
-                    ctx.local = i;
-                    ctx.lp = lpsByLocal[i].id();
-                    lpsByLocal[i].start(ctx);
-                }
-                finishWindow(0);
-            } else if (m instanceof Collect c) {
-                for (Lp lp : lpsByLocal) {
-                    c.replyTo().tell(new Reported(report.apply(lp.id())));
-                }
-            }
+            handler.run();
         } catch (RuntimeException | AssertionError e) {
-            clock.tell(new LpFailed(lpsByLocal[Math.max(0, ctx.local)].id(), e));
+            int lp = loop.currentLp() >= 0 ? loop.currentLp() : lps[0].id();
+            wiring.clock().tell(new MemberClock.LpFailed(lp, e));
         }
         return this;
     }
 
     private void onBatch(Batch b) {
         for (int i = 0; i < b.count(); i++) {
-            long t = b.timePs()[i];
-            if (t < processedBeforePs) {
-                throw new IllegalStateException("LP " + b.dstLp()[i] + " received an event at " + t + " ps from LP "
-                        + b.srcLp()[i] + " after processing up to " + processedBeforePs + " ps (causality violated)");
-            }
-            queue.add(t, b.dstLp()[i], b.srcLp()[i], b.seq()[i], b.kind()[i], b.payload()[i], b.aux()[i]);
+            loop.accept(b.timePs()[i], b.dstLp()[i], b.srcLp()[i], b.seq()[i], b.kind()[i], b.payload()[i],
+                    b.aux()[i]);
         }
         received++;
         runIfReady();
+    }
+
+    private void onStartWindow(StartWindow w) {
+        expected = w.expectedBatches();
+        pendingHorizonPs = w.horizonPs();
+        runIfReady();
+    }
+
+    private void onBegin(Begin b) {
+        loop.start(b.startPs());
+        finishWindow(0);
+    }
+
+    private void onCollect(Collect c) {
+        for (Lp lp : lps) {
+            c.replyTo().tell(new MemberClock.Reported(lp.report()));
+        }
     }
 
     private void runIfReady() {
@@ -135,30 +154,16 @@ public final class LpActor extends AbstractBehavior<Command> {
         }
         long horizon = pendingHorizonPs;
         pendingHorizonPs = -1;
-        processedBeforePs = Math.max(processedBeforePs, horizon);
-        long events = 0;
-        while (!queue.isEmpty() && queue.peekTimePs() < horizon) {
-            long t = queue.peekTimePs();
-            int dst = queue.peekDstLp();
-            int src = queue.peekSrcLp();
-            int kind = queue.peekKind();
-            long aux = queue.peekAux();
-            Object payload = queue.peekPayload();
-            queue.poll();
-            ctx.nowPs = t;
-            ctx.lp = dst;
-            ctx.local = localIndexOf[dst];
-            lpsByLocal[ctx.local].handle(kind, payload, aux, src, ctx);
-            events++;
-        }
-        finishWindow(events);
+        finishWindow(loop.runBefore(horizon, Long.MAX_VALUE));
     }
 
+    /** Sends local batches directly, hands remote ones to the clock, and reports the window. */
     private void finishWindow(long events) {
+        Placement placement = wiring.placement();
         int n = out.size();
         int local = 0;
         for (int i = 0; i < n; i++) {
-            if (groupMember[out.get(i).dst] == localMember) {
+            if (placement.isLocal(out.get(i).dst)) {
                 local++;
             }
         }
@@ -170,52 +175,17 @@ public final class LpActor extends AbstractBehavior<Command> {
         int r = 0;
         for (int i = 0; i < n; i++) {
             Outboxes.Box box = out.get(i);
-            if (groupMember[box.dst] == localMember) {
+            if (placement.isLocal(box.dst)) {
                 dests[l] = box.dst;
                 mins[l++] = box.minTimePs;
-                refs.apply(box.dst).tell(out.drain(i));
+                wiring.localRefs().apply(box.dst).tell(out.drain(i));
             } else {
                 remoteDsts[r] = box.dst;
                 remote[r++] = out.drain(i);
             }
         }
         out.reset();
-        clock.tell(new WindowDone(group, queue.isEmpty() ? Long.MAX_VALUE : queue.peekTimePs(), local, dests, mins,
-                events, r, remoteDsts, remote));
-    }
-
-    private final class Ctx implements LpContext {
-        long nowPs;
-        int lp;
-        int local = -1;
-
-        @Override
-        public long nowPs() {
-            return nowPs;
-        }
-
-        @Override
-        public void schedule(long atPs, int kind, Object payload, long aux) {
-            if (atPs < nowPs) {
-                throw new IllegalStateException("LP " + lp + " scheduled an event in the past: " + atPs + " < "
-                        + nowPs);
-            }
-            queue.add(atPs, lp, lp, nextSeq[local]++, kind, payload, aux);
-        }
-
-        @Override
-        public void send(int dstLp, long atPs, int kind, Object payload, long aux) {
-            if (atPs - nowPs < inboundLookaheadPs[dstLp]) {
-                throw new IllegalStateException("LP " + lp + " sent to LP " + dstLp + " inside its lookahead: "
-                        + atPs + " - " + nowPs + " < " + inboundLookaheadPs[dstLp]);
-            }
-            long seq = nextSeq[local]++;
-            int dstGroup = groupOf[dstLp];
-            if (dstGroup == group) {
-                queue.add(atPs, dstLp, lp, seq, kind, payload, aux);
-            } else {
-                out.add(dstGroup, dstLp, lp, atPs, seq, kind, payload, aux);
-            }
-        }
+        wiring.clock().tell(new MemberClock.WindowDone(group, loop.nextEventPs(), dests, mins, events, remoteDsts,
+                remote));
     }
 }

@@ -1,13 +1,15 @@
 package io.collemu.node.actor;
 
+import io.collemu.node.engine.LocalLoop;
 import java.util.Arrays;
 
 /**
- * What one LP sends during one window, grouped by destination LP, so that each destination gets one batch per
- * window. Buffers are reused across windows; {@link #drain} hands out fresh arrays the receiver then owns.
- * Not thread-safe: owned by one LP actor.
+ * What one actor's LPs send other actors' LPs during one window, grouped by destination actor (group), so that
+ * each destination gets one batch per window. Buffers are reused across windows; {@link #drain} hands out fresh
+ * arrays the receiver then owns. Not thread-safe: owned by one LP actor.
  */
-final class Outboxes {
+final class Outboxes implements LocalLoop.Outbound {
+    private final int[] groupOf;
     private int[] keys = new int[16];
     private int[] slots = new int[16];
     /** Hash positions in use, so that a reset touches only them. */
@@ -52,13 +54,15 @@ final class Outboxes {
         }
     }
 
-    Outboxes() {
+    /** @param groupOf per LP id, its group (shared, read-only) */
+    Outboxes(int[] groupOf) {
+        this.groupOf = groupOf;
         Arrays.fill(keys, -1);
     }
 
-    /** An event from LP {@code src} for LP {@code dstLp}, which lives in actor (group) {@code dst}. */
-    void add(int dst, int dstLp, int src, long t, long s, int k, Object p, long a) {
-        box(dst).add(src, dstLp, t, s, k, p, a);
+    @Override
+    public void post(int dstLp, long atPs, int srcLp, long seq, int kind, Object payload, long aux) {
+        box(groupOf[dstLp]).add(srcLp, dstLp, atPs, seq, kind, payload, aux);
     }
 
     int size() {
@@ -70,12 +74,12 @@ final class Outboxes {
     }
 
     /** The batch for box i, as arrays the receiver owns. */
-    LpMessages.Batch drain(int i) {
+    LpActor.Batch drain(int i) {
         Box b = boxes[i];
         int n = b.count;
         Object[] payload = Arrays.copyOf(b.payload, n);
         Arrays.fill(b.payload, 0, n, null);
-        return new LpMessages.Batch(n, Arrays.copyOf(b.srcLp, n), Arrays.copyOf(b.dstLp, n),
+        return new LpActor.Batch(n, Arrays.copyOf(b.srcLp, n), Arrays.copyOf(b.dstLp, n),
                 Arrays.copyOf(b.timePs, n), Arrays.copyOf(b.seq, n), Arrays.copyOf(b.kind, n),
                 Arrays.copyOf(b.aux, n), payload);
     }

@@ -1,6 +1,7 @@
 package io.collemu.node.cli;
 
 import io.collemu.node.cluster.ClusterSettings;
+import io.collemu.node.run.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,20 +43,22 @@ public final class ClusterOptions {
             description = "Password of the stores (default: the COLLEMU_TLS_PASSWORD environment variable).")
     String password;
 
+    /** The member's settings, every bound checked; {@code threads} sizes the dispatcher. */
     public ClusterSettings settings(int threads) {
         if (port < 0 || port > 65535) {
             throw new UserError("--port: " + port + " is out of range 0..65535");
         }
-        if (failureSeconds < 0.5 || failureSeconds > 600) {
+        if (!(failureSeconds >= 0.5 && failureSeconds <= 600)) {
             throw new UserError("--failure-timeout: " + failureSeconds + " is out of range 0.5..600 seconds");
         }
-        if (memberWaitSeconds < 1 || memberWaitSeconds > 3600) {
+        if (!(memberWaitSeconds >= 1 && memberWaitSeconds <= 3600)) {
             throw new UserError("--member-wait: " + memberWaitSeconds + " is out of range 1..3600 seconds");
         }
         for (String s : seedNodes) {
             int colon = s.lastIndexOf(':');
-            if (colon <= 0 || !s.substring(colon + 1).matches("\\d{1,5}")) {
-                throw new UserError("--seed-nodes: '" + s + "' is not HOST:PORT");
+            if (colon <= 0 || !s.substring(colon + 1).matches("\\d{1,5}")
+                    || Integer.parseInt(s.substring(colon + 1)) > 65535) {
+                throw new UserError("--seed-nodes: '" + s + "' is not HOST:PORT (port 0..65535)");
             }
         }
         String pw = password != null ? password : System.getenv("COLLEMU_TLS_PASSWORD");
@@ -74,6 +77,7 @@ public final class ClusterOptions {
                 trustStore, pw);
     }
 
+    /** How long a leader waits for its members. */
     public Duration memberWait() {
         return Duration.ofMillis(Math.round(memberWaitSeconds * 1000));
     }

@@ -1,6 +1,9 @@
 package io.collemu.node.cli;
 
 import io.collemu.collectives.CollectiveException;
+import io.collemu.node.actor.MemberLostException;
+import io.collemu.node.run.UserError;
+import io.collemu.node.run.Version;
 import io.collemu.topology.model.TopologyException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -11,13 +14,12 @@ import picocli.CommandLine.Command;
  * The {@code collemu} command line. Exit codes: 0 done, 2 bad input (one line on stderr naming what and where),
  * 3 a cluster member was lost, 1 an internal error (with its stack trace: a bug to report).
  */
-@Command(name = "collemu", mixinStandardHelpOptions = true, versionProvider = CollemuCommand.Version.class,
+@Command(name = "collemu", mixinStandardHelpOptions = true, versionProvider = CollemuCommand.VersionProvider.class,
         description = "Emulates GPU-to-GPU collective traffic over CPO, LPO and DSP-pluggable fabrics.",
         subcommands = {RunCommand.class, CompareCommand.class, NodeCommand.class, TopologyCommand.class,
             ProfilesCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class CollemuCommand implements Runnable {
-    public static final String VERSION = "0.1.0";
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_MEMBER_LOST = 3;
 
@@ -74,10 +76,10 @@ public final class CollemuCommand implements Runnable {
     }
 
     /** picocli version provider. */
-    public static final class Version implements CommandLine.IVersionProvider {
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"collemu " + VERSION + " (Java " + System.getProperty("java.version") + ")"};
+            return new String[] {"collemu " + Version.VERSION + " (Java " + System.getProperty("java.version") + ")"};
         }
     }
 }

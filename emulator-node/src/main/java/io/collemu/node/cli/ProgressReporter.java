@@ -1,34 +1,78 @@
 package io.collemu.node.cli;
 
-import io.collemu.node.engine.Progress;
+import io.collemu.node.run.RunListener;
+import io.collemu.node.run.RunSettings;
+import io.collemu.node.run.SweepSpec;
+import io.collemu.node.run.Version;
+import io.collemu.topology.model.Topology;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar on stderr (steps done, virtual time, events, events/s) that appears only once a run has taken
- * more than a second. Called from the engine's thread; not for concurrent use.
+ * What the user sees while a run goes on: the header lines on stdout when it starts, and on stderr, once it has
+ * taken more than a second, its progress (steps done, virtual time, events, events/s). On a terminal that is a
+ * redrawn bar; without one (a pipe, a file, CI) a plain line every {@value #PLAIN_EVERY_SECONDS} seconds, so logs
+ * hold no carriage-return redraws. Engine callbacks come from the engine's thread.
  */
-public final class ProgressReporter implements Progress, AutoCloseable {
+public final class ProgressReporter implements RunListener, AutoCloseable {
     private static final long SHOW_AFTER_NANOS = 1_000_000_000L;
+    static final int PLAIN_EVERY_SECONDS = 10;
     private final PrintStream err;
+    private final PrintWriter out;
     private final String task;
+    private final RunSettings settings;
     private final long total;
     private final long wallStartNanos = System.nanoTime();
     private final boolean enabled;
+    private final boolean terminal;
     private ProgressBar bar;
     private long stepsDone;
     private long eventsBefore;
     private long lastEvents;
     private long lastVirtualPs;
+    private long lastPlainNanos;
 
-    public ProgressReporter(PrintStream err, String task, long totalSteps, boolean enabled) {
+    /**
+     * @param out        where the header lines go (stdout)
+     * @param totalSteps emulations the bar counts to
+     * @param enabled    whether progress shows at all ({@code --no-progress} turns it off)
+     */
+    public ProgressReporter(PrintStream err, PrintWriter out, String task, RunSettings settings, long totalSteps,
+            boolean enabled) {
         this.err = err;
+        this.out = out;
         this.task = task;
+        this.settings = settings;
         this.total = totalSteps;
         this.enabled = enabled;
+        this.terminal = System.console() != null;
+    }
+
+    /** Emulations one run of {@code settings} has: its sweep steps, or one for a profile. */
+    static long steps(RunSettings settings) {
+        return settings.workload() instanceof SweepSpec s ? s.steps() : 1;
+    }
+
+    @Override
+    public void engineReady(String description) {
+        out.printf("# %s%n", description);
+        out.flush();
+    }
+
+    @Override
+    public void started(Path dir, Topology topology) {
+        out.printf("# collemu %s: %s, %d GPUs, %s engine, segment %s, seed %d%n", Version.VERSION, topology.spec(),
+                topology.gpuCount(), settings.engine().kind().cliName(),
+                Sizes.format(settings.model().segmentBytes()), settings.model().seed());
+        if (dir != null) {
+            out.printf("# output: %s%n", dir);
+        }
+        out.flush();
     }
 
     @Override
@@ -38,7 +82,7 @@ public final class ProgressReporter implements Progress, AutoCloseable {
         refresh();
     }
 
-    /** A step (one emulation of a sweep) has ended. */
+    @Override
     public synchronized void stepDone() {
         stepsDone++;
         eventsBefore += lastEvents;
@@ -46,13 +90,20 @@ public final class ProgressReporter implements Progress, AutoCloseable {
         refresh();
     }
 
-    public long totalEvents() {
-        return eventsBefore + lastEvents;
-    }
-
     private void refresh() {
-        long elapsed = System.nanoTime() - wallStartNanos;
+        long now = System.nanoTime();
+        long elapsed = now - wallStartNanos;
         if (!enabled || elapsed < SHOW_AFTER_NANOS) {
+            return;
+        }
+        long events = eventsBefore + lastEvents;
+        String figures = String.format("t=%.3f ms  %.1f M ev  %.2f M ev/s", lastVirtualPs / 1e9, events / 1e6,
+                events / (elapsed / 1e9) / 1e6);
+        if (!terminal) {
+            if (now - lastPlainNanos >= PLAIN_EVERY_SECONDS * 1_000_000_000L) {
+                lastPlainNanos = now;
+                err.printf("collemu %s: step %d/%d, %s%n", task, stepsDone, total, figures);
+            }
             return;
         }
         if (bar == null) {
@@ -60,11 +111,8 @@ public final class ProgressReporter implements Progress, AutoCloseable {
                     .setUpdateIntervalMillis(250).continuousUpdate().setConsumer(new ConsoleProgressBarConsumer(err))
                     .build();
         }
-        long events = totalEvents();
-        double rate = events / (elapsed / 1e9);
         bar.stepTo(stepsDone);
-        bar.setExtraMessage(String.format(" t=%.3f ms  %.1f M ev  %.2f M ev/s", lastVirtualPs / 1e9, events / 1e6,
-                rate / 1e6));
+        bar.setExtraMessage(" " + figures);
     }
 
     @Override

@@ -2,40 +2,51 @@ package io.collemu.node.cli;
 
 import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.Collectives;
-import io.collemu.node.engine.EngineKind;
 import io.collemu.node.lp.ModelOptions;
+import io.collemu.node.run.Bench;
+import io.collemu.node.run.ProfileSpec;
 import io.collemu.node.run.SweepSpec;
-import io.collemu.topology.build.TopologySpecs;
-import io.collemu.topology.model.Topology;
+import io.collemu.node.run.TopologySource;
+import io.collemu.node.run.UserError;
+import io.collemu.node.run.WorkloadSpec;
+import io.collemu.profiles.BuiltinProfiles;
+import io.collemu.profiles.ProfileLoader;
 import io.collemu.topology.route.RoutingMode;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** The workload and model flags shared by {@code run}, {@code compare} and {@code bench}. */
+/** The workload and model flags of {@code run} and {@code compare}; turned into settings once. */
 public final class ScenarioOptions {
-    public static final String DEFAULT_TOPOLOGY =
-            "rail-optimized:gpus=128,gpus-per-server=8,scale-up=nvlink4,link=pluggable-dsp-800g";
+    /** The segment size by default (see the README's "Segment size"). */
     public static final String DEFAULT_SEGMENT = "64K";
+    private static final List<String> SWEEP_FLAGS = List.of("--collective", "--algorithm", "--sizes", "--channels",
+            "--iterations");
 
     @Option(names = "--topology", paramLabel = "SPEC|FILE",
             description = "Builder spec or YAML file (default: ${DEFAULT-VALUE}).",
-            defaultValue = DEFAULT_TOPOLOGY)
+            defaultValue = Bench.DEFAULT_TOPOLOGY)
     String topology;
 
     @Option(names = "--collective", paramLabel = "KIND[,KIND...]", split = ",",
-            description = "all-reduce, reduce-scatter, all-gather, broadcast, reduce, all-to-all (default: all-reduce,all-to-all).")
+            description = "all-reduce, reduce-scatter, all-gather, broadcast, reduce, all-to-all (default: "
+                + "all-reduce,all-to-all).")
     List<String> collectives = new ArrayList<>(List.of("all-reduce", "all-to-all"));
 
     @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "auto",
-            description = "ring, tree, halving-doubling, hierarchical, direct, pairwise or auto (default: ${DEFAULT-VALUE}).")
+            description = "ring, tree, halving-doubling, hierarchical, direct, pairwise or auto (default: "
+                + "${DEFAULT-VALUE}).")
     String algorithm;
 
     @Option(names = "--sizes", paramLabel = "MIN:MAX:xF|LIST", defaultValue = "1M:1G:x2",
-            description = "Bytes per rank as nccl-tests' size: a range MIN:MAX:xFACTOR or MIN:MAX:+STEP, or a list (default: ${DEFAULT-VALUE}).")
+            description = "Bytes per rank as nccl-tests' size: a range MIN:MAX:xFACTOR or MIN:MAX:+STEP, or a list "
+                + "(default: ${DEFAULT-VALUE}).")
     String sizes;
 
     @Option(names = "--channels", paramLabel = "C", defaultValue = "1",
@@ -43,14 +54,16 @@ public final class ScenarioOptions {
     int channels;
 
     @Option(names = "--segment-bytes", paramLabel = "BYTES", defaultValue = DEFAULT_SEGMENT,
-            description = "Forwarding unit, 4K (packet level) to 4M (default: ${DEFAULT-VALUE}; see README for the accuracy trade-off).")
+            description = "Forwarding unit, 4K (packet level) to 4M (default: ${DEFAULT-VALUE}; see README for the "
+                + "accuracy trade-off).")
     String segmentBytes;
 
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "1",
             description = "Back-to-back calls per size, 1..10000 (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--reduce-gbps", paramLabel = "GB/s", defaultValue = "0",
@@ -66,61 +79,67 @@ public final class ScenarioOptions {
                 + "(destination-mod-k, as InfiniBand fat-tree routing) (default: ${DEFAULT-VALUE}).")
     String routing;
 
-    @Option(names = "--engine", paramLabel = "sequential|actors", defaultValue = "actors",
-            description = "Engine: actors (Pekko actors, default) or sequential (the oracle).")
-    String engine;
+    @Option(names = "--profile", paramLabel = "NAME|FILE",
+            description = "Replay a load profile (built-in name or YAML file; see 'collemu profiles list') instead "
+                + "of a sweep.")
+    String profile;
 
-    @Option(names = "--actor-groups", paramLabel = "lp|server|switch", defaultValue = "switch",
-            description = "Actor engine: one actor per LP, or a server's GPUs and NVSwitch ports in one actor "
-                + "(server), and also each other switch's ports in one (switch) (default: ${DEFAULT-VALUE}).")
-    String actorGroups;
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "Override a profile parameter (repeatable), e.g. --param tp=8 --param bucketBytes=50M.")
+    List<String> params = new ArrayList<>();
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Dispatcher threads for the actor engine; 0 = one per core (default).")
-    int threads;
-
-    /** Where the topology comes from, for other cluster members (a file travels as its text). */
-    public io.collemu.node.run.SweepRunner.TopologySource source(String link) {
-        java.nio.file.Path p = java.nio.file.Path.of(topology);
+    /** Where the topology comes from; a file is read here, once, and travels as its text. */
+    TopologySource topologySource(String link, CommandSpec spec) {
+        boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--topology");
         String yaml = null;
-        if (java.nio.file.Files.isRegularFile(p)) {
-            try {
-                yaml = java.nio.file.Files.readString(p);
-            } catch (java.io.IOException e) {
-                throw new UserError("--topology: cannot read " + p + ": " + e.getMessage());
+        String t = topology.trim();
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        Path p = pathOrNull(t);
+        if (p != null && (lower.endsWith(".yaml") || lower.endsWith(".yml") || (t.indexOf('=') < 0
+                && Files.exists(p)))) {
+            yaml = UserFiles.readText(p, "--topology");
+        }
+        return new TopologySource(t, yaml, explicit, link, routing());
+    }
+
+    private static Path pathOrNull(String s) {
+        try {
+            return Path.of(s.trim());
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** The sweep, or the profile with its overrides; sweep flags next to {@code --profile} are refused. */
+    WorkloadSpec workload(CommandSpec spec) {
+        if (profile == null) {
+            if (!params.isEmpty()) {
+                throw new UserError("--param needs --profile");
+            }
+            return sweep();
+        }
+        for (String flag : SWEEP_FLAGS) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                throw new UserError(flag + " does not apply to --profile (the profile says what runs)");
             }
         }
-        return new io.collemu.node.run.SweepRunner.TopologySource(topology, yaml, link, routing().cliName());
-    }
-
-    /** The topology, with its link preset replaced by {@code link} when not null. */
-    public Topology topology(String link) {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        if (link != null) {
-            overrides.put("link", link);
+        Map<String, String> overrides = ProfileLoader.parseParams(params);
+        String s = profile.trim();
+        Path p = pathOrNull(s);
+        boolean file = p != null && (Files.exists(p) || s.endsWith(".yaml") || s.endsWith(".yml")
+                || s.contains("/"));
+        if (!file && !BuiltinProfiles.exists(s)) {
+            throw new UserError("--profile: unknown profile '" + s + "' (built-in: "
+                    + String.join(", ", BuiltinProfiles.names()) + "; or give a path to a .yaml file)");
         }
-        return TopologySpecs.parse(topology, overrides);
+        return new ProfileSpec(s, file ? UserFiles.readText(p, "--profile") : null, overrides);
     }
 
-    public List<CollectiveKind> kinds() {
-        List<CollectiveKind> out = new ArrayList<>();
+    private SweepSpec sweep() {
+        List<CollectiveKind> kinds = new ArrayList<>();
         for (String c : collectives) {
-            out.add(CollectiveKind.fromName(c.trim()));
+            kinds.add(CollectiveKind.fromName(c.trim()));
         }
-        if (out.isEmpty()) {
-            throw new UserError("--collective: no collective given");
-        }
-        return out;
-    }
-
-    public SweepSpec sweep() {
-        if (channels < 1 || channels > 64) {
-            throw new UserError("--channels: " + channels + " is out of range 1..64");
-        }
-        if (iterations < 1 || iterations > 10_000) {
-            throw new UserError("--iterations: " + iterations + " is out of range 1..10000");
-        }
-        List<CollectiveKind> kinds = kinds();
         for (CollectiveKind k : kinds) {
             if (!"auto".equals(algorithm) && !Collectives.algorithms(k).contains(algorithm)) {
                 throw new UserError("--algorithm: '" + algorithm + "' does not serve " + k.cliName() + " (valid: "
@@ -130,65 +149,42 @@ public final class ScenarioOptions {
         return new SweepSpec(kinds, algorithm, Sizes.parseList(sizes, "--sizes"), channels, iterations, 0);
     }
 
-    public ModelOptions model() {
+    /** The model's parameters. */
+    ModelOptions model() {
         long seg = Sizes.parse(segmentBytes, "--segment-bytes");
-        if (seg < ModelOptions.MIN_SEGMENT_BYTES || seg > ModelOptions.MAX_SEGMENT_BYTES) {
-            throw new UserError("--segment-bytes: " + segmentBytes + " is out of range 4K..4M");
-        }
-        if (reduceGBps < 0 || Double.isNaN(reduceGBps)) {
+        if (Double.isNaN(reduceGBps) || reduceGBps < 0) {
             throw new UserError("--reduce-gbps: must be 0 (off) or positive");
         }
-        if (stepLatencyNs < 0 || Double.isNaN(stepLatencyNs) || stepLatencyNs > 1e9) {
+        if (Double.isNaN(stepLatencyNs) || stepLatencyNs < 0 || stepLatencyNs > 1e9) {
             throw new UserError("--step-latency-ns: " + stepLatencyNs + " is out of range 0..1e9");
         }
         double psPerByte = reduceGBps == 0 ? 0 : 1000.0 / reduceGBps;
         return new ModelOptions(seg, psPerByte, Math.round(stepLatencyNs * 1000), 2, seed);
     }
 
-    public RoutingMode routing() {
+    private RoutingMode routing() {
         return RoutingMode.fromName(routing);
     }
 
-    public EngineKind engineKind() {
-        try {
-            return EngineKind.valueOf(engine.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--engine: '" + engine + "' is not sequential or actors");
-        }
-    }
-
-    public io.collemu.node.engine.Grouping.Mode actorGroups() {
-        try {
-            return io.collemu.node.engine.Grouping.Mode.fromName(actorGroups);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--actor-groups: '" + actorGroups + "' is not lp, server or switch");
-        }
-    }
-
-    public int threads() {
-        if (threads < 0 || threads > 256) {
-            throw new UserError("--threads: " + threads + " is out of range 0..256");
-        }
-        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    }
-
     /** The flags as given, for summary.json. */
-    public Map<String, Object> asInputs() {
+    Map<String, Object> inputs() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("topology", topology);
-        m.put("collective", String.join(",", collectives));
-        m.put("algorithm", algorithm);
-        m.put("sizes", sizes);
-        m.put("channels", channels);
+        if (profile != null) {
+            m.put("profile", profile);
+            m.put("params", String.join(" ", params));
+        } else {
+            m.put("collective", String.join(",", collectives));
+            m.put("algorithm", algorithm);
+            m.put("sizes", sizes);
+            m.put("channels", channels);
+            m.put("iterations", iterations);
+        }
         m.put("segmentBytes", segmentBytes);
-        m.put("iterations", iterations);
         m.put("seed", seed);
         m.put("reduceGBps", reduceGBps);
         m.put("stepLatencyNs", stepLatencyNs);
         m.put("routing", routing);
-        m.put("engine", engine);
-        m.put("threads", threads);
-        m.put("actorGroups", actorGroups);
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package io.collemu.node.cli;
 
+import io.collemu.node.run.UserError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

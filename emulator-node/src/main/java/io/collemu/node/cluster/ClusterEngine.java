@@ -2,14 +2,12 @@ package io.collemu.node.cluster;
 
 import io.collemu.node.actor.ActorEngine;
 import io.collemu.node.actor.Coordinator;
-import io.collemu.node.actor.LpMessages.ClockCommand;
+import io.collemu.node.actor.Grouping;
 import io.collemu.node.actor.MemberClock;
-import io.collemu.node.cli.MemberLostException;
-import io.collemu.node.cluster.HostMessages.ClockReady;
-import io.collemu.node.cluster.HostMessages.SetupFailed;
-import io.collemu.node.cluster.HostMessages.SetupRun;
+import io.collemu.node.actor.MemberLostException;
+import io.collemu.node.actor.Placement;
 import io.collemu.node.engine.Engine;
-import io.collemu.node.engine.Grouping;
+import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
 import io.collemu.node.lp.Model;
 import java.time.Duration;
@@ -21,37 +19,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Leave;
-import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The actor engine spread over a Pekko Cluster: this process is member 0 (it hosts its partition and the
- * coordinator); the other members run {@code collemu node} and host theirs. A run waits, bounded, until every
- * member is up, partitions the LPs ({@link Partition}), has every member build the same model from its recipe,
- * and drives the global windows. A member that dies or becomes unreachable ends the run with
- * {@link MemberLostException} within the failure-detector bound; nothing waits forever.
+ * coordinator); the other members run {@code collemu node} and host theirs. Construction waits, bounded, until
+ * every member is up and its host is known. Each run partitions the LPs ({@link Partition}), has every member
+ * rebuild the job from its recipe ({@link MemberHost}), and drives the global windows. Every wait races against
+ * the {@link MemberWatch}: a member that dies or becomes unreachable at any moment (while a run is set up, runs,
+ * or reports) ends the run with {@link MemberLostException} within the failure-detector bound; nothing waits
+ * forever.
  */
 public final class ClusterEngine implements Engine {
     private static final String DISPATCHER = ActorEngine.DISPATCHER;
+    /** How long a member may take to build a job's model. */
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(120);
     private final ActorSystem<Void> system;
     private final ClusterSettings settings;
     private final int members;
     private final Grouping.Mode groupingMode;
-    private final List<ActorRef<HostMessages.Command>> hosts = new ArrayList<>();
+    private final MemberWatch watch;
+    private final List<ActorRef<MemberHost.Command>> hosts = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
-    private final AtomicReference<CompletableFuture<Outcome>> current = new AtomicReference<>();
-    private final AtomicReference<String> lost = new AtomicReference<>();
     private Partition lastPartition;
     private long totalGlobalWindows;
     private long totalCrossBatches;
@@ -64,26 +62,22 @@ public final class ClusterEngine implements Engine {
      *
      * @throws MemberLostException if they are not there within {@code memberWait}
      */
-    public ClusterEngine(ClusterSettings settings, int members, Duration memberWait) {
-        this(settings, members, memberWait, Grouping.Mode.SWITCH);
-    }
-
-    public ClusterEngine(ClusterSettings settings, int members, Duration memberWait, Grouping.Mode groupingMode) {
+    public ClusterEngine(ClusterSettings settings, int members, Duration memberWait, ActorEngine.Settings engine) {
         this.settings = settings;
         this.members = members;
-        this.groupingMode = groupingMode;
-        this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM,
-                settings.config(ActorEngine.config(settings.threads())));
+        this.groupingMode = engine.grouping();
+        this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.config(engine.config()));
+        this.watch = new MemberWatch(system);
         try {
             awaitMembers(memberWait);
             findHosts(memberWait);
-            watchMembers();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
+    /** The partition of the last run, or null before the first. */
     public Partition lastPartition() {
         return lastPartition;
     }
@@ -96,6 +90,11 @@ public final class ClusterEngine implements Engine {
                 totalGlobalWindows == 0 ? 0 : totalWallNanos / 1e3 / totalGlobalWindows, totalCrossBatches,
                 wall > 0 ? totalCrossBatches / wall : 0, totalWallNanos == 0 ? 0 : 100 * totalBarrierNanos
                         / totalWallNanos);
+    }
+
+    /** This member's address. */
+    public String selfAddress() {
+        return settings.selfAddress();
     }
 
     private void awaitMembers(Duration wait) {
@@ -123,10 +122,9 @@ public final class ClusterEngine implements Engine {
         long deadline = System.nanoTime() + wait.toNanos();
         String self = settings.selfAddress();
         while (true) {
-            Receptionist.Listing listing = ask(r -> Receptionist.find(HostMessages.HOST_KEY, r));
-            Set<ActorRef<HostMessages.Command>> found = listing.getServiceInstances(HostMessages.HOST_KEY);
-            List<ActorRef<HostMessages.Command>> remote = new ArrayList<>();
-            for (ActorRef<HostMessages.Command> h : found) {
+            Set<ActorRef<MemberHost.Command>> found = listHosts().getServiceInstances(MemberHost.HOST_KEY);
+            List<ActorRef<MemberHost.Command>> remote = new ArrayList<>();
+            for (ActorRef<MemberHost.Command> h : found) {
                 if (!address(h).equals(self)) {
                     remote.add(h);
                 }
@@ -137,6 +135,7 @@ public final class ClusterEngine implements Engine {
                 for (int i = 0; i < members - 1; i++) {
                     hosts.add(remote.get(i));
                     names.add(address(remote.get(i)));
+                    watch.watch(address(remote.get(i)));
                 }
                 return;
             }
@@ -161,102 +160,97 @@ public final class ClusterEngine implements Engine {
         }
     }
 
-    private Receptionist.Listing ask(java.util.function.Function<ActorRef<Receptionist.Listing>,
-            Receptionist.Command> msg) {
-        try {
-            return AskPattern.ask(system.receptionist(), msg::apply, Duration.ofSeconds(10), system.scheduler())
-                    .toCompletableFuture().get(15, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new MemberLostException("the receptionist did not answer: " + e.getMessage());
-        }
-    }
-
-    /** A member that becomes unreachable or leaves fails the run in progress (and every later one). */
-    private void watchMembers() {
-        system.systemActorOf(Behaviors.<ClusterEvent.ClusterDomainEvent>setup(ctx -> {
-            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),
-                    ClusterEvent.ClusterDomainEvent.class));
-            return Behaviors.receiveMessage(e -> {
-                String addr = null;
-                if (e instanceof ClusterEvent.UnreachableMember u) {
-                    addr = u.member().address().toString();
-                } else if (e instanceof ClusterEvent.MemberRemoved r) {
-                    addr = r.member().address().toString();
-                } else if (e instanceof ClusterEvent.MemberDowned d) {
-                    addr = d.member().address().toString();
-                }
-                if (addr != null && names.contains(addr) && !addr.equals(settings.selfAddress())) {
-                    memberLost(addr);
-                }
-                return Behaviors.same();
-            });
-        }), "member-watch", org.apache.pekko.actor.typed.Props.empty());
-    }
-
-    private void memberLost(String address) {
-        lost.compareAndSet(null, address);
-        CompletableFuture<Outcome> f = current.get();
-        if (f != null) {
-            f.completeExceptionally(new MemberLostException("cluster member " + address
-                    + " was lost during the run (died or unreachable for " + settings.failureSeconds() + " s)"));
-        }
+    private Receptionist.Listing listHosts() {
+        CompletableFuture<Receptionist.Listing> f = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+                system.receptionist(), r -> Receptionist.find(MemberHost.HOST_KEY, r), Duration.ofSeconds(10),
+                system.scheduler()).toCompletableFuture();
+        return awaitOrLost(f, Duration.ofSeconds(15), "the receptionist");
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public Outcome run(Model model, long startPs, Progress progress) {
-        if (lost.get() != null) {
-            throw new MemberLostException("cluster member " + lost.get() + " was lost");
+    public Outcome run(Job job, Progress progress) {
+        if (job.recipe() == null) {
+            throw new IllegalStateException("this job cannot be distributed (no recipe)");
         }
-        if (model.recipe() == null) {
-            throw new IllegalStateException("this workload cannot be distributed (no recipe)");
-        }
-        Grouping grouping = Grouping.of(model.fabric(), groupingMode);
-        Partition p = Partition.of(model.fabric(), members, grouping);
+        throwIfLost();
+        Model model = job.model();
+        Grouping grouping = Grouping.of(job.fabric(), groupingMode);
+        Partition p = Partition.of(job.fabric(), members, grouping);
         lastPartition = p;
         long id = ++runId;
-        ActorRef<ClockCommand>[] clocks = new ActorRef[members];
+        ActorRef<MemberClock.Command>[] clocks = new ActorRef[members];
         for (int i = 1; i < members; i++) {
-            int member = i;
-            HostMessages.Reply reply;
-            try {
-                reply = AskPattern.<HostMessages.Command, HostMessages.Reply>ask(hosts.get(i - 1),
-                        r -> new SetupRun(id, member, members, model.recipe(), groupingMode.name(), p.groupMember(),
-                                p.crossLookaheadPs(), r),
-                        Duration.ofSeconds(120), system.scheduler()).toCompletableFuture().get(130, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new MemberLostException("cluster member " + names.get(i) + " did not set up run " + id + ": "
-                        + e.getMessage());
-            }
-            if (reply instanceof SetupFailed f) {
-                throw new IllegalStateException("member " + names.get(i) + " could not build the model: "
-                        + f.message());
-            }
-            clocks[i] = ((ClockReady) reply).clock();
+            clocks[i] = setUp(i, id, job, p);
         }
         CompletableFuture<Outcome> result = new CompletableFuture<>();
-        current.set(result);
+        Placement placement = new Placement(grouping, p.groupMember(), 0);
+        clocks[0] = system.systemActorOf(MemberClock.create(new MemberClock.Plan(model, placement,
+                p.crossLookaheadPs(), job.startPs(), DISPATCHER, progress)), "clock-" + id,
+                DispatcherSelector.fromConfig(DISPATCHER));
+        system.systemActorOf(Coordinator.create(new Coordinator.Members(clocks, names.toArray(String[]::new)),
+                model.lps().length, progress, result), "coordinator-" + id,
+                DispatcherSelector.fromConfig(DISPATCHER));
+        Outcome o = awaitOrLost(result, null, "the run");
+        totalGlobalWindows += o.globalWindows();
+        totalCrossBatches += o.crossBatches();
+        totalBarrierNanos += o.barrierWaitNanos();
+        totalWallNanos += o.stats().wallNanos();
+        return o;
+    }
+
+    /** Has member {@code member} build the job and spawn its clock. */
+    private ActorRef<MemberClock.Command> setUp(int member, long id, Job job, Partition p) {
+        CompletableFuture<MemberHost.Reply> reply = AskPattern.<MemberHost.Command, MemberHost.Reply>ask(
+                hosts.get(member - 1), r -> new MemberHost.SetupRun(id, member, job.recipe(), groupingMode.name(),
+                        p.groupMember(), p.crossLookaheadPs(), r), SETUP_TIMEOUT, system.scheduler())
+                .toCompletableFuture();
+        MemberHost.Reply r = awaitOrLost(reply, SETUP_TIMEOUT.plusSeconds(10), "cluster member " + names.get(member)
+                + " setting up run " + id);
+        if (r instanceof MemberHost.SetupFailed f) {
+            throw new IllegalStateException("member " + names.get(member) + " could not build the model: "
+                    + f.message());
+        }
+        return ((MemberHost.ClockReady) r).clock();
+    }
+
+    private void throwIfLost() {
+        String address = watch.lost().getNow(null);
+        if (address != null) {
+            throw lostException(address);
+        }
+    }
+
+    private MemberLostException lostException(String address) {
+        return new MemberLostException("cluster member " + address + " was lost during the run (died or "
+                + "unreachable for " + settings.failureSeconds() + " s)");
+    }
+
+    /**
+     * The value of {@code f}, unless a member is lost first (then {@link MemberLostException}) or {@code timeout}
+     * (null: none) passes (then {@link MemberLostException} naming {@code what}).
+     */
+    private <T> T awaitOrLost(CompletableFuture<T> f, Duration timeout, String what) {
+        CompletableFuture<Object> first = CompletableFuture.anyOf(f, watch.lost());
         try {
-            clocks[0] = system.systemActorOf(MemberClock.create(model, 0, grouping, p.groupMember(),
-                    p.crossLookaheadPs(), startPs, DISPATCHER, progress),
-                    "clock-" + id, DispatcherSelector.fromConfig(DISPATCHER));
-            system.systemActorOf(Coordinator.create(clocks, names.toArray(String[]::new), model.lps().length,
-                    progress, result), "coordinator-" + id, DispatcherSelector.fromConfig(DISPATCHER));
-            if (lost.get() != null) {
-                memberLost(lost.get());
+            if (timeout == null) {
+                first.get();
+            } else {
+                first.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
-            Outcome o = result.get();
-            totalGlobalWindows += o.globalWindows();
-            totalCrossBatches += o.crossBatches();
-            totalBarrierNanos += o.barrierWaitNanos();
-            totalWallNanos += o.stats().wallNanos();
-            return o;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        } catch (TimeoutException e) {
+            throw new MemberLostException(what + " did not answer within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            // f failed: reported below
+        }
+        if (!f.isDone()) {
+            throw lostException(watch.lost().join());
+        }
+        try {
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -265,9 +259,13 @@ public final class ClusterEngine implements Engine {
             if (c instanceof RuntimeException re) {
                 throw re;
             }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            if (c instanceof TimeoutException) {
+                throw new MemberLostException(what + " did not answer: " + c.getMessage());
+            }
             throw new IllegalStateException(c);
-        } finally {
-            current.set(null);
         }
     }
 

@@ -37,7 +37,7 @@ public record ClusterSettings(String host, int port, List<String> seedNodes, int
                 .append("pekko.actor.allow-java-serialization = off\n")
                 .append("pekko.actor.serializers.kryo = \"").append(KryoSerializer.class.getName()).append("\"\n")
                 .append("pekko.actor.serialization-bindings {\n")
-                .append("  \"io.collemu.node.actor.LpMessages$ClusterMessage\" = kryo\n}\n")
+                .append("  \"io.collemu.node.actor.ClusterMessage\" = kryo\n}\n")
                 .append("pekko.remote.artery.transport = ").append(tls() ? "tls-tcp" : "tcp").append('\n')
                 .append("pekko.remote.artery.canonical.hostname = \"").append(host).append("\"\n")
                 .append("pekko.remote.artery.canonical.port = ").append(port).append('\n')

@@ -5,7 +5,9 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
-import io.collemu.node.actor.LpMessages;
+import io.collemu.node.actor.Coordinator;
+import io.collemu.node.actor.LpActor;
+import io.collemu.node.actor.MemberClock;
 import io.collemu.node.lp.LpReport;
 import io.collemu.node.lp.PortStats;
 import io.collemu.node.lp.Segment;
@@ -32,13 +34,13 @@ public final class KryoSerializer extends JSerializer {
     public static final List<Class<?>> REGISTERED = List.of(
             byte[].class, int[].class, long[].class, double[].class, Object[].class, String.class,
             Segment.class,
-            LpMessages.Batch.class, LpMessages.Batch[].class,
-            LpMessages.Peers.class, LpMessages.GlobalWindow.class, LpMessages.MemberBatch.class,
-            LpMessages.CollectReports.class, LpMessages.MemberDone.class, LpMessages.MemberReports.class,
-            LpMessages.MemberFailed.class,
+            LpActor.Batch.class, LpActor.Batch[].class,
+            MemberClock.Peers.class, MemberClock.GlobalWindow.class, MemberClock.MemberBatch.class,
+            MemberClock.CollectReports.class, Coordinator.MemberDone.class, Coordinator.MemberReports.class,
+            Coordinator.MemberFailed.class,
             LpReport.class, LpReport[].class, PortStats.class, PortStats[].class, Histogram.class,
-            ModelRecipe.class, HostMessages.SetupRun.class, HostMessages.ClockReady.class,
-            HostMessages.SetupFailed.class, ActorRef[].class);
+            MemberHost.SetupRun.class, MemberHost.ClockReady.class, MemberHost.SetupFailed.class,
+            ActorRef[].class);
     static final int FIRST_ID = 100;
     /** Id of the concrete typed ActorRef class (registered by name: it is Pekko-internal). */
     static final int ACTOR_REF_ID = 99;

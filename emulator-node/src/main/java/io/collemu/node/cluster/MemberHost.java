@@ -1,47 +1,84 @@
 package io.collemu.node.cluster;
 
-import io.collemu.node.actor.LpMessages.ClockCommand;
+import io.collemu.node.actor.ClusterMessage;
+import io.collemu.node.actor.Grouping;
 import io.collemu.node.actor.MemberClock;
-import io.collemu.node.cluster.HostMessages.ClockReady;
-import io.collemu.node.cluster.HostMessages.SetupFailed;
-import io.collemu.node.cluster.HostMessages.SetupRun;
-import io.collemu.node.engine.Grouping;
+import io.collemu.node.actor.Placement;
+import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
-import io.collemu.node.lp.Model;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
- * The host on every member: registered with the receptionist, it builds the model of each run it is given and
- * spawns that run's member clock, which spawns the member's LP actors.
+ * The host on every member: registered with the receptionist, it builds the model of each run the leader sets up
+ * and spawns that run's {@link MemberClock}, which spawns the member's LP actors.
+ *
+ * <pre>
+ *   leader --SetupRun(recipe, placement)--> MemberHost --ClockReady(clock) | SetupFailed(why)--> leader
+ * </pre>
  */
 public final class MemberHost {
+    /** Every member registers its host under this key with the receptionist. */
+    public static final ServiceKey<Command> HOST_KEY = ServiceKey.create(Command.class, "collemu-member-host");
+
     private MemberHost() {
     }
 
-    public static Behavior<HostMessages.Command> create(String dispatcher) {
+    /** What a member host accepts. */
+    public interface Command {
+    }
+
+    /** A host's replies. */
+    public interface Reply {
+    }
+
+    /**
+     * Build the job of {@code recipe}, group its LPs as {@code grouping} names, host the groups with
+     * {@code groupMember[g] == member}, reply with the clock.
+     */
+    public record SetupRun(long runId, int member, byte[] recipe, String grouping, int[] groupMember,
+            long crossLookaheadPs, ActorRef<Reply> replyTo) implements Command, ClusterMessage {
+    }
+
+    /** The member's clock for a run is ready. */
+    public record ClockReady(long runId, int member, ActorRef<MemberClock.Command> clock)
+            implements Reply, ClusterMessage {
+    }
+
+    /** The member could not set the run up (e.g. the recipe does not build here). */
+    public record SetupFailed(long runId, int member, String message) implements Reply, ClusterMessage {
+    }
+
+    /** The host, building jobs with {@code factory} and running their actors on {@code dispatcher}. */
+    public static Behavior<Command> create(String dispatcher, ModelFactory factory) {
         return Behaviors.setup(ctx -> {
-            ctx.getSystem().receptionist().tell(Receptionist.register(HostMessages.HOST_KEY, ctx.getSelf()));
-            return Behaviors.receive(HostMessages.Command.class)
+            ctx.getSystem().receptionist().tell(Receptionist.register(HOST_KEY, ctx.getSelf()));
+            return Behaviors.receive(Command.class)
                     .onMessage(SetupRun.class, m -> {
-                        try {
-                            Model model = ModelRecipes.build(m.recipe());
-                            Grouping grouping = Grouping.of(model.fabric(), Grouping.Mode.fromName(m.grouping()));
-                            ActorRef<ClockCommand> clock = ctx.spawnAnonymous(MemberClock.create(model, m.member(),
-                                    grouping, m.groupMember(), m.crossLookaheadPs(), m.recipe().startPs(), dispatcher,
-                                    Progress.NONE),
-                                    DispatcherSelector.fromConfig(dispatcher));
-                            m.replyTo().tell(new ClockReady(m.runId(), m.member(), clock));
-                        } catch (RuntimeException e) {
-                            m.replyTo().tell(new SetupFailed(m.runId(), m.member(), e.getClass().getSimpleName() + ": "
-                                    + e.getMessage()));
-                        }
+                        m.replyTo().tell(setUp(m, dispatcher, factory, ctx));
                         return Behaviors.same();
                     })
                     .build();
         });
+    }
+
+    private static Reply setUp(SetupRun m, String dispatcher, ModelFactory factory,
+            org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
+        try {
+            Job job = factory.job(m.recipe());
+            Grouping grouping = Grouping.of(job.fabric(), Grouping.Mode.fromName(m.grouping()));
+            Placement placement = new Placement(grouping, m.groupMember(), m.member());
+            MemberClock.Plan plan = new MemberClock.Plan(job.model(), placement, m.crossLookaheadPs(),
+                    job.startPs(), dispatcher, Progress.NONE);
+            ActorRef<MemberClock.Command> clock = ctx.spawnAnonymous(MemberClock.create(plan),
+                    DispatcherSelector.fromConfig(dispatcher));
+            return new ClockReady(m.runId(), m.member(), clock);
+        } catch (RuntimeException e) {
+            return new SetupFailed(m.runId(), m.member(), e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 }

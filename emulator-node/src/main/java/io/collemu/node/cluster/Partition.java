@@ -1,5 +1,6 @@
 package io.collemu.node.cluster;
 
+import io.collemu.node.actor.Grouping;
 import io.collemu.node.lp.Fabric;
 import io.collemu.topology.model.NodeKind;
 import io.collemu.topology.model.Topology;
@@ -18,7 +19,7 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
         int[] lpsPerMember) {
 
     /** A partition that keeps every group of {@code grouping} on one member (the member of its first LP). */
-    public static Partition of(Fabric fabric, int members, io.collemu.node.engine.Grouping grouping) {
+    public static Partition of(Fabric fabric, int members, Grouping grouping) {
         Partition byLp = of(fabric, members);
         int[] groupMember = new int[grouping.groupCount()];
         int[] lpMember = new int[byLp.lpMember().length];
@@ -32,6 +33,7 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
         return new Partition(members, lpMember, groupMember, p.crossLookaheadPs(), p.cutLinks(), p.lpsPerMember());
     }
 
+    /** A partition by LP: servers together, other switch ports round-robin per tier. */
     public static Partition of(Fabric fabric, int members) {
         Topology t = fabric.topology();
         int n = fabric.lpCount();
@@ -47,10 +49,8 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
             }
             int[] perTier = new int[8];
             for (int lp = gpus; lp < n; lp++) {
-                int port = fabric.portOfSwitchLp(lp);
-                int owner = t.portOwner(port);
-                int peer = t.portPeer(port);
-                int serverGpu = gpuBehind(t, owner, peer);
+                int owner = fabric.nodeOfLp(lp);
+                int serverGpu = gpuBehind(fabric, lp);
                 if (serverGpu >= 0) {
                     lpMember[lp] = lpMember[serverGpu];
                 } else {
@@ -107,11 +107,15 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
     }
 
     /** For a switch port: a GPU whose server it belongs with (an NVSwitch port, or a port facing a GPU), or -1. */
-    private static int gpuBehind(Topology t, int owner, int peer) {
+    private static int gpuBehind(Fabric fabric, int lp) {
+        Topology t = fabric.topology();
+        int peer = t.portPeer(fabric.portOfSwitchLp(lp));
         if (t.nodeKind(peer) == NodeKind.GPU) {
             return t.gpuOfNode(peer);
         }
-        if ("nvswitch".equals(t.tierName(owner))) {
+        int server = fabric.serverOfLp(lp);
+        if (server >= 0) {
+            int owner = fabric.nodeOfLp(lp);
             for (int i = 0; i < t.portCountOf(owner); i++) {
                 int p = t.portPeer(t.portOf(owner, i));
                 if (t.nodeKind(p) == NodeKind.GPU) {
@@ -122,6 +126,7 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
         return -1;
     }
 
+    /** One line: LPs per member, the cut, and the cross-member lookahead. */
     public String describe() {
         return members + " members, LPs per member " + Arrays.toString(lpsPerMember) + ", " + cutLinks
                 + " links cross members, cross-member lookahead " + crossLookaheadPs / 1000.0 + " ns";

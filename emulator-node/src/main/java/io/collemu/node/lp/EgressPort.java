@@ -1,6 +1,5 @@
 package io.collemu.node.lp;
 
-import io.collemu.node.engine.LpContext;
 import io.collemu.topology.model.NodeKind;
 import io.collemu.topology.model.Topology;
 

@@ -3,10 +3,15 @@ package io.collemu.node.lp;
 import io.collemu.topology.model.NodeKind;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.route.Router;
+import java.util.Arrays;
 
 /**
  * The topology seen as LPs: GPUs are LPs 0..gpuCount-1 (a GPU LP owns its NIC and NVLink egress ports); every
- * switch egress port is one LP after them. Immutable after construction; shared read-only by all LPs.
+ * switch egress port is one LP after them. It also knows which LP can message which, and how soon: the
+ * {@linkplain #forEachChannel channels} from which every engine derives its lookahead.
+ *
+ * <p>Immutable after construction (the inbound lookahead is computed once, on first use, under a lock); shared
+ * read-only by all LPs and threads.
  */
 public final class Fabric {
     private final Topology topology;
@@ -19,12 +24,21 @@ public final class Fabric {
     private final int[] localIndexOfPort;
     /** For LP ids >= gpuCount: the topology port it holds. */
     private final int[] portOfSwitchLp;
+    /** Per node: the server whose scale-up switch it is (or whose GPU it is), else -1. */
+    private final int[] serverOfNode;
     private final long lookaheadPs;
+    private long[] inboundLookaheadPs;
 
+    /** The LPs of {@code topology}, routed by hashed ECMP. */
     public Fabric(Topology topology) {
         this(topology, new Router(topology));
     }
 
+    /**
+     * The LPs of {@code topology}, routed by {@code router}.
+     *
+     * @throws IllegalArgumentException if a link has no latency (the engines need a positive lookahead)
+     */
     public Fabric(Topology topology, Router router) {
         this.topology = topology;
         this.router = router;
@@ -55,6 +69,7 @@ public final class Fabric {
             }
         }
         this.lpCount = next;
+        this.serverOfNode = serversOfNodes(topology);
         long min = Long.MAX_VALUE;
         for (int p = 0; p < ports; p++) {
             min = Math.min(min, topology.portLinkLatencyPs(p));
@@ -66,26 +81,54 @@ public final class Fabric {
         this.lookaheadPs = ports == 0 ? 1 : min;
     }
 
+    /**
+     * A GPU's server; for a switch whose every link goes to GPUs of one server (an NVSwitch, whatever its tier is
+     * called), that server; else -1.
+     */
+    private static int[] serversOfNodes(Topology t) {
+        int[] out = new int[t.nodeCount()];
+        for (int node = 0; node < out.length; node++) {
+            if (t.nodeKind(node) == NodeKind.GPU) {
+                out[node] = t.serverOfGpu(t.gpuOfNode(node));
+                continue;
+            }
+            int server = -1;
+            for (int i = 0; i < t.portCountOf(node) && server != -2; i++) {
+                int peer = t.portPeer(t.portOf(node, i));
+                int s = t.nodeKind(peer) == NodeKind.GPU ? t.serverOfGpu(t.gpuOfNode(peer)) : -2;
+                server = s < 0 || (server >= 0 && s != server) ? -2 : s;
+            }
+            out[node] = Math.max(-1, server);
+        }
+        return out;
+    }
+
+    /** The topology behind the LPs. */
     public Topology topology() {
         return topology;
     }
 
+    /** The router every GPU LP computes its flows' paths with. */
     public Router router() {
         return router;
     }
 
+    /** GPU LPs: ids 0..gpuCount-1. */
     public int gpuCount() {
         return gpuCount;
     }
 
+    /** All LPs: GPUs, then one per switch egress port. */
     public int lpCount() {
         return lpCount;
     }
 
+    /** The LP that holds a topology port (a GPU's port belongs to the GPU's LP). */
     public int lpOfPort(int port) {
         return lpOfPort[port];
     }
 
+    /** A GPU port's index among its GPU's ports; 0 for a switch port. */
     public int localIndexOfPort(int port) {
         return localIndexOfPort[port];
     }
@@ -95,8 +138,19 @@ public final class Fabric {
         return portOfSwitchLp[lp - gpuCount];
     }
 
+    /** Whether an LP is a GPU (else it is a switch egress port). */
     public boolean isGpuLp(int lp) {
         return lp < gpuCount;
+    }
+
+    /** The topology node of an LP: its GPU, or the switch that owns its port. */
+    public int nodeOfLp(int lp) {
+        return lp < gpuCount ? topology.gpuNode(lp) : topology.portOwner(portOfSwitchLp(lp));
+    }
+
+    /** The server an LP belongs to: a GPU's server, or the server of an NVSwitch port; -1 for other LPs. */
+    public int serverOfLp(int lp) {
+        return serverOfNode[nodeOfLp(lp)];
     }
 
     /** The smallest delay of any message between two LPs: the smallest link latency. */
@@ -107,5 +161,52 @@ public final class Fabric {
     /** Delay for a credit to travel back over the cable that {@code upstreamPort} transmits on. */
     public long creditDelayPs(int upstreamPort) {
         return topology.portLinkLatencyPs(topology.portReverse(upstreamPort));
+    }
+
+    /** Receives the channels of {@link #forEachChannel}. */
+    @FunctionalInterface
+    public interface ChannelVisitor {
+        /** LP {@code fromLp} may message LP {@code toLp}, never sooner than {@code minDelayPs} ahead. */
+        void channel(int fromLp, int toLp, long minDelayPs, int port);
+    }
+
+    /**
+     * Every way one LP can message another, with the smallest delay of such a message, once per topology port
+     * (a pair may be visited several times): a port's LP delivers to the GPU behind its link after the link
+     * latency; or, into a switch, it hands arrivals to every egress port of that switch after the link plus the
+     * switch's port-to-port latency, and each of those ports returns credits over the reverse link.
+     */
+    public void forEachChannel(ChannelVisitor v) {
+        Topology t = topology;
+        for (int p = 0; p < t.portCount(); p++) {
+            int tx = lpOfPort[p];
+            int peer = t.portPeer(p);
+            long lat = t.portLinkLatencyPs(p);
+            if (t.nodeKind(peer) == NodeKind.GPU) {
+                v.channel(tx, t.gpuOfNode(peer), lat, p);
+                continue;
+            }
+            long arrival = lat + t.switchLatencyPs(peer);
+            long credit = creditDelayPs(p);
+            for (int i = 0; i < t.portCountOf(peer); i++) {
+                int rx = lpOfPort[t.portOf(peer, i)];
+                v.channel(tx, rx, arrival, p);
+                v.channel(rx, tx, credit, p);
+            }
+        }
+    }
+
+    /**
+     * Per LP, the smallest delay of any message that can reach it (see {@link #forEachChannel}); an LP nothing can
+     * reach gets a large value. Every send is checked against the receiver's entry. Shared: do not modify.
+     */
+    public synchronized long[] inboundLookaheadPs() {
+        if (inboundLookaheadPs == null) {
+            long[] out = new long[lpCount];
+            Arrays.fill(out, Long.MAX_VALUE / 4);
+            forEachChannel((from, to, delay, port) -> out[to] = Math.min(out[to], Math.max(1, delay)));
+            inboundLookaheadPs = out;
+        }
+        return inboundLookaheadPs;
     }
 }

@@ -1,11 +1,8 @@
 package io.collemu.node.lp;
 
 import io.collemu.collectives.RankSchedule;
-import io.collemu.node.engine.Lp;
-import io.collemu.node.engine.LpContext;
 import io.collemu.results.LatencyHistograms;
 import io.collemu.topology.model.Topology;
-import io.collemu.topology.route.Router;
 import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 
@@ -20,7 +17,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class GpuLp implements Lp {
     private final int gpu;
-    private final int node;
     private final Fabric fabric;
     private final ModelOptions options;
     private final Workload workload;
@@ -40,13 +36,18 @@ public final class GpuLp implements Lp {
     private long segmentsDelivered;
     private long bytesDelivered;
 
+    /**
+     * GPU {@code gpu} with its egress ports and its program from the workload (none if the workload gives it none).
+     *
+     * @throws IllegalArgumentException if its program runs one collective instance twice
+     */
     public GpuLp(int gpu, Fabric fabric, ModelOptions options, Workload workload) {
         this.gpu = gpu;
         this.fabric = fabric;
         this.options = options;
         this.workload = workload;
         Topology t = fabric.topology();
-        this.node = t.gpuNode(gpu);
+        int node = t.gpuNode(gpu);
         int n = t.portCountOf(node);
         this.ports = new EgressPort[n];
         for (int i = 0; i < n; i++) {
@@ -107,6 +108,7 @@ public final class GpuLp implements Lp {
     }
 
     /** Schedules the tasks that depend on nothing. */
+    @Override
     public void start(LpContext ctx) {
         for (int i = 0; i < tasks.length; i++) {
             if (pendingDeps[i] == 0) {
@@ -148,9 +150,8 @@ public final class GpuLp implements Lp {
             return;
         }
         InstanceExec e = exec(task);
-        e.started = true;
+        e.start(ctx);
         for (int s = 0; s < e.streams(); s++) {
-            beginOp(e, s, ctx);
             pumpStream(e, s, ctx);
         }
         kickAll(ctx);
@@ -171,7 +172,8 @@ public final class GpuLp implements Lp {
         InstanceExec e = execs[task];
         if (e == null) {
             GpuTask t = tasks[task];
-            e = new InstanceExec(workload.instances().get(t.instance()), t.rank(), task, options.segmentBytes());
+            e = new InstanceExec(workload.instances().get(t.instance()), t.rank(), task, options, gpu,
+                    fabric.router(), pathScratch);
             execs[task] = e;
         }
         return e;
@@ -186,70 +188,12 @@ public final class GpuLp implements Lp {
         return exec(instanceTasks[i]);
     }
 
-    /** Caches the facts of a stream's current send op (destination, flow hash) and applies the step latency. */
-    private void beginOp(InstanceExec e, int s, LpContext ctx) {
-        if (e.cursor[s] >= e.streamOps[s].length) {
-            return;
-        }
-        int op = e.streamOps[s][e.cursor[s]];
-        e.curMatchOp[s] = e.schedule.matchOp(op);
-        e.loadDeps(s, op);
-        int dst = e.instance.gpus()[e.schedule.peer(op)];
-        if (e.curPath[s] == null || e.curDstGpu[s] != dst) {
-            e.curDstGpu[s] = dst;
-            long flowId = flowId(options.seed(), e.instance.id(), s);
-            e.curFlowHash[s] = Router.flowHash(gpu, dst, flowId);
-            int hops = fabric.router().path(gpu, dst, flowId, pathScratch);
-            e.curPath[s] = Arrays.copyOf(pathScratch, hops);
-        }
-        if (options.stepLatencyPs() > 0) {
-            e.readyAtPs[s] = ctx.nowPs() + options.stepLatencyPs();
-            ctx.schedule(e.readyAtPs[s], EventKinds.STEP_READY, null, ((long) e.task << 32) | s);
-        }
-    }
-
     /** Injects as many segments of stream s as its dependencies and its egress window allow. */
     private void pumpStream(InstanceExec e, int s, LpContext ctx) {
-        if (!e.started) {
-            return;
-        }
-        RankSchedule rs = e.schedule;
-        int[] ops = e.streamOps[s];
-        long now = ctx.nowPs();
-        while (e.cursor[s] < ops.length && e.waiting[s] < options.maxWaitingPerStream() && now >= e.readyAtPs[s]) {
-            int op = ops[e.cursor[s]];
-            long opBytes = rs.bytes(op);
-            long off = e.nextOffsetBytes[s];
-            long len = Math.min(e.segmentBytes, opBytes - off);
-            long a = rs.offsetBytes(op) + off;
-            if (!e.depsSatisfied(s, a, a + len)) {
-                return;
-            }
-            e.segmentAdvanced(s);
-            Segment g = new Segment();
-            g.instance = e.instance.id();
-            g.srcGpu = gpu;
-            g.dstGpu = e.curDstGpu[s];
-            g.recvOp = e.curMatchOp[s];
-            g.opOffsetBytes = off;
-            g.sizeBytes = (int) len;
-            g.stream = s;
-            g.flowHash = e.curFlowHash[s];
-            g.injectPs = now;
-            g.upstreamLp = -1;
-            g.upstreamPort = -1;
-            g.path = e.curPath[s];
-            g.hops = 0;
-            ports[fabric.localIndexOfPort(g.path[0])].enqueue(g, now);
+        Segment g;
+        while ((g = e.takeSegment(s, ctx)) != null) {
+            ports[fabric.localIndexOfPort(g.path[0])].enqueue(g, ctx.nowPs());
             segmentsInjected++;
-            e.waiting[s]++;
-            if (off + len == opBytes) {
-                e.cursor[s]++;
-                e.nextOffsetBytes[s] = 0;
-                beginOp(e, s, ctx);
-            } else {
-                e.nextOffsetBytes[s] = off + len;
-            }
         }
     }
 
@@ -266,7 +210,7 @@ public final class GpuLp implements Lp {
                 if (s != null) {
                     started = true;
                     InstanceExec e = execForInstance(s.instance);
-                    e.waiting[s.stream]--;
+                    e.segmentStarted(s.stream);
                     pumpStream(e, s.stream, ctx);
                 }
             }
@@ -278,7 +222,7 @@ public final class GpuLp implements Lp {
         EgressPort p = ports[localPort];
         p.finishTx(s, ctx, fabric);
         InstanceExec e = execForInstance(instance);
-        e.remainingSendSegments--;
+        e.segmentSent();
         kickAll(ctx);
         checkDone(e, ctx);
     }
@@ -290,7 +234,7 @@ public final class GpuLp implements Lp {
         latencyNs.recordValue((now - s.injectPs + 500) / 1000);
         queueingNs.recordValue((s.queuedPs + 500) / 1000);
         InstanceExec e = execForInstance(s.instance);
-        if (options.reducePsPerByte() > 0 && e.schedule.reduces(s.recvOp)) {
+        if (options.reducePsPerByte() > 0 && e.reduces(s)) {
             long reducePs = (long) Math.ceil(s.sizeBytes * options.reducePsPerByte());
             ctx.schedule(now + reducePs, EventKinds.RECV_DONE, s, 0);
             return;
@@ -299,15 +243,8 @@ public final class GpuLp implements Lp {
     }
 
     private void applyRecv(InstanceExec e, Segment s, LpContext ctx) {
-        int op = s.recvOp;
-        if (e.schedule.isSend(op) || s.opOffsetBytes != e.recvDoneBytes[op]) {
-            throw new IllegalStateException("GPU " + gpu + ", instance " + s.instance + ", op " + op
-                    + ": segment at offset " + s.opOffsetBytes + " arrived with " + e.recvDoneBytes[op]
-                    + " bytes received (out of order or unmatched)");
-        }
-        e.recvDoneBytes[op] += s.sizeBytes;
-        e.remainingRecvBytes -= s.sizeBytes;
-        if (e.started) {
+        e.applyRecv(s);
+        if (e.started()) {
             for (int st = 0; st < e.streams(); st++) {
                 pumpStream(e, st, ctx);
             }
@@ -317,25 +254,14 @@ public final class GpuLp implements Lp {
     }
 
     private void checkDone(InstanceExec e, LpContext ctx) {
-        if (e.started && !e.done && e.remainingRecvBytes == 0 && e.remainingSendSegments == 0) {
-            e.done = true;
+        if (e.completeNow()) {
             endTask(e.task, ctx);
         }
     }
 
-    /** The ECMP flow id of one stream of one instance: like an NCCL channel's connection, one path per peer. */
-    static long flowId(long seed, int instance, int stream) {
-        return mix(seed ^ ((long) instance << 20) ^ stream);
-    }
-
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
-
     // ---- read after the run ----
 
+    @Override
     public LpReport report() {
         PortStats[] stats = new PortStats[ports.length];
         for (int i = 0; i < ports.length; i++) {
@@ -343,41 +269,5 @@ public final class GpuLp implements Lp {
         }
         return new LpReport(gpu, taskStartPs.clone(), taskEndPs.clone(), latencyNs, queueingNs, stats,
                 segmentsInjected, segmentsDelivered, bytesDelivered);
-    }
-
-    public GpuTask[] tasks() {
-        return tasks;
-    }
-
-    public long taskStartPs(int task) {
-        return taskStartPs[task];
-    }
-
-    public long taskEndPs(int task) {
-        return taskEndPs[task];
-    }
-
-    public Histogram latencyNs() {
-        return latencyNs;
-    }
-
-    public Histogram queueingNs() {
-        return queueingNs;
-    }
-
-    public EgressPort[] ports() {
-        return ports;
-    }
-
-    public long segmentsInjected() {
-        return segmentsInjected;
-    }
-
-    public long segmentsDelivered() {
-        return segmentsDelivered;
-    }
-
-    public long bytesDelivered() {
-        return bytesDelivered;
     }
 }

@@ -1,55 +1,69 @@
 package io.collemu.node.lp;
 
 import io.collemu.collectives.RankSchedule;
+import io.collemu.topology.route.Router;
+import java.util.Arrays;
 
 /**
  * One rank's progress through one collective instance, inside a GPU LP: how far each receive has got, and for
- * each stream which send op and segment come next. Created at the task's start or at the first segment that
- * arrives for it, whichever is first.
+ * each stream which send op and segment come next, with the facts of its current op cached (destination, flow
+ * hash, path, dependencies). Created at the task's start or at the first segment that arrives for it, whichever
+ * is first. The GPU LP asks it for segments ({@link #takeSegment}) and tells it what was received
+ * ({@link #applyRecv}) and what left ({@link #segmentStarted}, {@link #segmentSent}).
+ *
+ * <p>Not thread-safe: owned by one GPU LP.
  */
 final class InstanceExec {
     final CollectiveInstance instance;
     final RankSchedule schedule;
-    final int rank;
     final int task;
-    final long segmentBytes;
+    private final int gpu;
+    private final Router router;
+    private final ModelOptions options;
+    /** The owning GPU's path buffer, shared by its instances (only used inside one call). */
+    private final int[] pathScratch;
     /** Bytes received (and reduced) per op; only recv ops are used. */
-    final long[] recvDoneBytes;
+    private final long[] recvDoneBytes;
     /** Per stream, its send ops in order. */
-    final int[][] streamOps;
-    final int[] cursor;
-    final long[] nextOffsetBytes;
-    final int[] waiting;
-    final long[] readyAtPs;
+    private final int[][] streamOps;
+    private final int[] cursor;
+    private final long[] nextOffsetBytes;
+    /** Per stream, segments waiting in the GPU's egress queue (not yet serializing). */
+    private final int[] waiting;
+    private final long[] readyAtPs;
     /** Per stream, cached facts of the current op. */
-    final int[] curDstGpu;
-    final long[] curFlowHash;
-    final int[] curMatchOp;
+    private final int[] curDstGpu;
+    private final long[] curFlowHash;
+    private final int[] curMatchOp;
     /** Per stream, the route of the current op (reused while the destination stays the same). */
-    final int[][] curPath;
+    private final int[][] curPath;
     /**
      * Per stream, the current op's dependencies, read from the schedule once when the op becomes the head (the
      * schedule computes them, and an op may have thousands: hierarchical all-gather waits on every inter-server
      * receive), and a cursor: dependencies before it are met for the current segment.
      */
-    final int[][] depOp;
-    final long[][] depOffset;
-    final long[][] depBytes;
-    final boolean[][] depWhole;
-    final int[] depCount;
-    final int[] depCursor;
-    long remainingRecvBytes;
-    long remainingSendSegments;
-    boolean started;
-    boolean done;
+    private final int[][] depOp;
+    private final long[][] depOffset;
+    private final long[][] depBytes;
+    private final boolean[][] depWhole;
+    private final int[] depCount;
+    private final int[] depCursor;
+    private long remainingRecvBytes;
+    private long remainingSendSegments;
+    private boolean started;
+    private boolean done;
 
-    InstanceExec(CollectiveInstance instance, int rank, int task, long segmentBytes) {
+    InstanceExec(CollectiveInstance instance, int rank, int task, ModelOptions options, int gpu, Router router,
+            int[] pathScratch) {
         this.instance = instance;
         this.schedule = instance.schedule().rank(rank);
-        this.rank = rank;
         this.task = task;
-        this.segmentBytes = segmentBytes;
+        this.gpu = gpu;
+        this.router = router;
+        this.options = options;
+        this.pathScratch = pathScratch;
         RankSchedule rs = schedule;
+        long segmentBytes = options.segmentBytes();
         int ops = rs.opCount();
         int streams = Math.max(1, rs.streamCount());
         this.recvDoneBytes = new long[ops];
@@ -94,8 +108,131 @@ final class InstanceExec {
         return streamOps.length;
     }
 
+    boolean started() {
+        return started;
+    }
+
+    /** The task has started: every stream's first op becomes its head. */
+    void start(LpContext ctx) {
+        started = true;
+        for (int s = 0; s < streams(); s++) {
+            beginOp(s, ctx);
+        }
+    }
+
+    /**
+     * Caches the facts of stream s's current send op (destination, flow hash, path, dependencies) and applies the
+     * step latency: the stream may not inject before it has elapsed (a STEP_READY event marks the moment).
+     */
+    private void beginOp(int s, LpContext ctx) {
+        if (cursor[s] >= streamOps[s].length) {
+            return;
+        }
+        int op = streamOps[s][cursor[s]];
+        curMatchOp[s] = schedule.matchOp(op);
+        loadDeps(s, op);
+        int dst = instance.gpus()[schedule.peer(op)];
+        if (curPath[s] == null || curDstGpu[s] != dst) {
+            curDstGpu[s] = dst;
+            long flowId = flowId(options.seed(), instance.id(), s);
+            curFlowHash[s] = Router.flowHash(gpu, dst, flowId);
+            int hops = router.path(gpu, dst, flowId, pathScratch);
+            curPath[s] = Arrays.copyOf(pathScratch, hops);
+        }
+        if (options.stepLatencyPs() > 0) {
+            readyAtPs[s] = ctx.nowPs() + options.stepLatencyPs();
+            ctx.schedule(readyAtPs[s], EventKinds.STEP_READY, null, ((long) task << 32) | s);
+        }
+    }
+
+    /**
+     * The next segment of stream s, if the task has started, the stream's egress window has room, its step
+     * latency has elapsed and the schedule's dependencies allow those bytes now; else null. The stream moves on
+     * past the segment (to its next op when the op is complete), and the segment counts as waiting.
+     */
+    Segment takeSegment(int s, LpContext ctx) {
+        int[] ops = streamOps[s];
+        long now = ctx.nowPs();
+        if (!started || cursor[s] >= ops.length || waiting[s] >= options.maxWaitingPerStream()
+                || now < readyAtPs[s]) {
+            return null;
+        }
+        int op = ops[cursor[s]];
+        long opBytes = schedule.bytes(op);
+        long off = nextOffsetBytes[s];
+        long len = Math.min(options.segmentBytes(), opBytes - off);
+        long a = schedule.offsetBytes(op) + off;
+        if (!depsSatisfied(s, a, a + len)) {
+            return null;
+        }
+        depCursor[s] = 0; // the next segment checks its dependencies against its own range
+        Segment g = new Segment();
+        g.instance = instance.id();
+        g.srcGpu = gpu;
+        g.dstGpu = curDstGpu[s];
+        g.recvOp = curMatchOp[s];
+        g.opOffsetBytes = off;
+        g.sizeBytes = (int) len;
+        g.stream = s;
+        g.flowHash = curFlowHash[s];
+        g.injectPs = now;
+        g.upstreamLp = -1;
+        g.upstreamPort = -1;
+        g.path = curPath[s];
+        g.hops = 0;
+        waiting[s]++;
+        if (off + len == opBytes) {
+            cursor[s]++;
+            nextOffsetBytes[s] = 0;
+            beginOp(s, ctx);
+        } else {
+            nextOffsetBytes[s] = off + len;
+        }
+        return g;
+    }
+
+    /** A segment of stream s left the egress queue for the serializer: its place in the window is free. */
+    void segmentStarted(int s) {
+        waiting[s]--;
+    }
+
+    /** A segment of this instance has been serialized. */
+    void segmentSent() {
+        remainingSendSegments--;
+    }
+
+    /** Whether this segment reduces into the receiving buffer (costs reduction time when that is modelled). */
+    boolean reduces(Segment s) {
+        return schedule.reduces(s.recvOp);
+    }
+
+    /**
+     * A received segment is in (and reduced).
+     *
+     * @throws IllegalStateException if it is out of order or matches no receive
+     */
+    void applyRecv(Segment s) {
+        int op = s.recvOp;
+        if (schedule.isSend(op) || s.opOffsetBytes != recvDoneBytes[op]) {
+            throw new IllegalStateException("GPU " + gpu + ", instance " + s.instance + ", op " + op
+                    + ": segment at offset " + s.opOffsetBytes + " arrived with " + recvDoneBytes[op]
+                    + " bytes received (out of order or unmatched)");
+        }
+        recvDoneBytes[op] += s.sizeBytes;
+        remainingRecvBytes -= s.sizeBytes;
+    }
+
+    /** Whether the instance has just completed (true once: the caller ends the task). */
+    boolean completeNow() {
+        if (started && !done && remainingRecvBytes == 0 && remainingSendSegments == 0) {
+            done = true;
+            return true;
+        }
+        return false;
+    }
+
     /** Reads op's dependencies into stream s's cache (the op has just become the stream's head). */
-    void loadDeps(int s, int op) {
+    private void loadDeps(int s, int op) {
         RankSchedule rs = schedule;
         int n = rs.depCount(op);
         if (depOp[s] == null || depOp[s].length < n) {
@@ -121,7 +258,7 @@ final class InstanceExec {
      * a whole dependency must be complete; an overlapping one must have received the bytes up to b it covers.
      * Receives only grow, so dependencies met for this segment stay met: the cursor skips them.
      */
-    boolean depsSatisfied(int s, long a, long b) {
+    private boolean depsSatisfied(int s, long a, long b) {
         int[] ops = depOp[s];
         long[] offs = depOffset[s];
         long[] lens = depBytes[s];
@@ -145,8 +282,14 @@ final class InstanceExec {
         return true;
     }
 
-    /** The stream moved on to another segment: its dependencies must be checked against the new range. */
-    void segmentAdvanced(int s) {
-        depCursor[s] = 0;
+    /** The ECMP flow id of one stream of one instance: like an NCCL channel's connection, one path per peer. */
+    static long flowId(long seed, int instance, int stream) {
+        return mix(seed ^ ((long) instance << 20) ^ stream);
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 }

@@ -1,25 +1,17 @@
 package io.collemu.node.lp;
 
-import io.collemu.node.engine.Lp;
-
 /**
  * The LPs of one emulation: GPU LPs first (ids 0..gpus-1), then one LP per switch egress port. Built fresh for
- * every emulation from a shared {@link Fabric} and a {@link Workload}.
+ * every emulation from a shared {@link Fabric} and a {@link Workload}; an engine runs it once.
  */
 public final class Model {
     private final Fabric fabric;
     private final Workload workload;
     private final ModelOptions options;
     private final Lp[] lps;
-    private final io.collemu.node.cluster.ModelRecipe recipe;
 
+    /** Builds every LP of the fabric for the workload. */
     public Model(Fabric fabric, Workload workload, ModelOptions options) {
-        this(fabric, workload, options, null);
-    }
-
-    /** @param recipe how to rebuild this model on another member, or null if it cannot be distributed */
-    public Model(Fabric fabric, Workload workload, ModelOptions options, io.collemu.node.cluster.ModelRecipe recipe) {
-        this.recipe = recipe;
         this.fabric = fabric;
         this.workload = workload;
         this.options = options;
@@ -32,30 +24,32 @@ public final class Model {
         }
     }
 
-    public io.collemu.node.cluster.ModelRecipe recipe() {
-        return recipe;
-    }
-
+    /** The fabric the LPs stand for. */
     public Fabric fabric() {
         return fabric;
     }
 
+    /** What the GPUs run. */
     public Workload workload() {
         return workload;
     }
 
+    /** The model's parameters. */
     public ModelOptions options() {
         return options;
     }
 
+    /** Every LP, indexed by id. The engine owns them while it runs. */
     public Lp[] lps() {
         return lps;
     }
 
+    /** GPU LP {@code g}. */
     public GpuLp gpu(int g) {
         return (GpuLp) lps[g];
     }
 
+    /** Switch-port LP {@code lp} (an id at or above {@code fabric().gpuCount()}). */
     public SwitchPortLp switchPort(int lp) {
         return (SwitchPortLp) lps[lp];
     }

@@ -1,7 +1,5 @@
 package io.collemu.node.lp;
 
-import io.collemu.node.engine.Lp;
-import io.collemu.node.engine.LpContext;
 
 /**
  * A switch egress port as an LP: segments arrive from any ingress of its switch, wait in FIFO order, are
@@ -13,6 +11,7 @@ public final class SwitchPortLp implements Lp {
     private final Fabric fabric;
     private final EgressPort port;
 
+    /** The LP of switch-port LP id {@code id}, with a credit window of at least four segments. */
     public SwitchPortLp(int id, Fabric fabric, long segmentBytes) {
         this.id = id;
         this.fabric = fabric;
@@ -24,10 +23,12 @@ public final class SwitchPortLp implements Lp {
         return id;
     }
 
+    @Override
     public LpReport report() {
         return new LpReport(id, null, null, null, null, new PortStats[] {port.stats()}, 0, 0, 0);
     }
 
+    /** The port this LP serializes on. */
     public EgressPort port() {
         return port;
     }

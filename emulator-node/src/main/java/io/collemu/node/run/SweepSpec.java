@@ -7,19 +7,39 @@ import java.util.List;
  * An nccl-tests style sweep: for each kind and size, {@code iterations} back-to-back calls over all GPUs.
  *
  * @param algorithm  a collectives algorithm name, or "auto"
- * @param channels   NCCL-like channels (parallel rings/trees)
+ * @param sizesBytes bytes per rank, as nccl-tests' size
+ * @param channels   NCCL-like channels (parallel rings/trees), 1..{@value #MAX_CHANNELS}
+ * @param iterations back-to-back calls per size, 1..{@value #MAX_ITERATIONS}
+ * @param root       root rank of broadcast and reduce
  */
 public record SweepSpec(List<CollectiveKind> kinds, String algorithm, List<Long> sizesBytes, int channels,
-        int iterations, int root) {
+        int iterations, int root) implements WorkloadSpec {
+    /** The most channels a sweep may ask for (NCCL's MAXCHANNELS is 64 too). */
+    public static final int MAX_CHANNELS = 64;
+    /** The most back-to-back calls per size. */
+    public static final int MAX_ITERATIONS = 10_000;
 
+    /** @throws IllegalArgumentException naming the flag that is out of range */
     public SweepSpec {
         kinds = List.copyOf(kinds);
         sizesBytes = List.copyOf(sizesBytes);
-        if (kinds.isEmpty() || sizesBytes.isEmpty()) {
-            throw new IllegalArgumentException("a sweep needs at least one collective and one size");
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("--collective: no collective given");
         }
-        if (channels < 1 || iterations < 1) {
-            throw new IllegalArgumentException("channels and iterations must be at least 1");
+        if (sizesBytes.isEmpty()) {
+            throw new IllegalArgumentException("--sizes: no size given");
         }
+        if (channels < 1 || channels > MAX_CHANNELS) {
+            throw new IllegalArgumentException("--channels: " + channels + " is out of range 1.." + MAX_CHANNELS);
+        }
+        if (iterations < 1 || iterations > MAX_ITERATIONS) {
+            throw new IllegalArgumentException("--iterations: " + iterations + " is out of range 1.."
+                    + MAX_ITERATIONS);
+        }
+    }
+
+    /** Emulations the sweep runs: one per kind and size. */
+    public long steps() {
+        return (long) kinds.size() * sizesBytes.size();
     }
 }

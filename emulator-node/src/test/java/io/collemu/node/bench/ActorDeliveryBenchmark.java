@@ -2,9 +2,11 @@ package io.collemu.node.bench;
 
 import io.collemu.node.actor.ActorEngine;
 import io.collemu.node.actor.LpActor;
-import io.collemu.node.actor.LpMessages;
-import io.collemu.node.engine.Lp;
-import io.collemu.node.engine.LpContext;
+import io.collemu.node.actor.Grouping;
+import io.collemu.node.actor.MemberClock;
+import io.collemu.node.actor.Placement;
+import io.collemu.node.lp.Lp;
+import io.collemu.node.lp.LpContext;
 import io.collemu.node.lp.LpReport;
 import io.collemu.node.lp.PortStats;
 import java.util.concurrent.CountDownLatch;
@@ -50,7 +52,7 @@ public class ActorDeliveryBenchmark {
     int eventsPerBatch;
 
     private ActorSystem<Void> system;
-    private ActorRef<LpMessages.Command> lp;
+    private ActorRef<LpActor.Command> lp;
     private final AtomicReference<CountDownLatch> windowDone = new AtomicReference<>();
     private long sent;
     private long time;
@@ -68,22 +70,28 @@ public class ActorDeliveryBenchmark {
         public void handle(int kind, Object payload, long aux, int srcLp, LpContext ctx) {
             handled++;
         }
+
+        @Override
+        public LpReport report() {
+            return new LpReport(0, null, null, null, null, new PortStats[0], 0, 0, 0);
+        }
     }
 
     @Setup(Level.Trial)
     public void setUp() {
-        system = ActorSystem.create(Behaviors.empty(), "bench", ActorEngine.config(2));
-        ActorRef<LpMessages.ClockCommand> clock = system.systemActorOf(Behaviors.receiveMessage(m -> {
-            if (m instanceof LpMessages.WindowDone) {
+        system = ActorSystem.create(Behaviors.empty(), "bench",
+                ActorEngine.Settings.of(2, Grouping.Mode.LP).config());
+        ActorRef<MemberClock.Command> clock = system.systemActorOf(Behaviors.receiveMessage(m -> {
+            if (m instanceof MemberClock.WindowDone) {
                 windowDone.get().countDown();
             }
             return Behaviors.same();
         }), "clock", Props.empty());
         CountingLp counting = new CountingLp();
         long[] lookahead = {1, 1};
-        lp = system.systemActorOf(LpActor.create(0, new io.collemu.node.engine.Lp[] {counting}, new int[] {0, 1},
-                new int[2], lookahead, d -> null, new int[2], 0, clock,
-                id -> new LpReport(0, null, null, null, null, new PortStats[0], 0, 0, 0)), "lp",
+        Placement placement = new Placement(Grouping.ofGroups(new int[] {0, 1}), new int[2], 0);
+        lp = system.systemActorOf(LpActor.create(0, new Lp[] {counting},
+                new LpActor.Wiring(placement, lookahead, d -> null, clock)), "lp",
                 DispatcherSelector.fromConfig(ActorEngine.DISPATCHER));
     }
 
@@ -107,11 +115,11 @@ public class ActorDeliveryBenchmark {
             }
             int[] src = new int[eventsPerBatch];
             java.util.Arrays.fill(src, 1);
-            lp.tell(new LpMessages.Batch(eventsPerBatch, src, new int[eventsPerBatch], t, seq,
+            lp.tell(new LpActor.Batch(eventsPerBatch, src, new int[eventsPerBatch], t, seq,
                     new int[eventsPerBatch], new long[eventsPerBatch], new Object[eventsPerBatch]));
         }
         sent += BATCHES;
-        lp.tell(new LpMessages.StartWindow(time + 1, sent));
+        lp.tell(new LpActor.StartWindow(time + 1, sent));
         if (!latch.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the LP did not finish its window");
         }

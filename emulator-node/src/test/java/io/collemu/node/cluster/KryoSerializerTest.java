@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import io.collemu.node.actor.LpMessages;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.collemu.node.actor.ClusterMessage;
+import io.collemu.node.actor.LpActor;
+import io.collemu.node.actor.MemberClock;
 import io.collemu.node.lp.LpReport;
 import io.collemu.node.lp.PortStats;
 import io.collemu.node.lp.Segment;
@@ -30,15 +35,17 @@ class KryoSerializerTest {
     @Test
     void shouldRegisterEveryClusterMessageClass() {
         List<Class<?>> missing = new ArrayList<>();
-        List<Class<?>> candidates = new ArrayList<>(List.of(LpMessages.class.getDeclaredClasses()));
-        candidates.addAll(List.of(HostMessages.class.getDeclaredClasses()));
-        candidates.add(ModelRecipe.class);
-        for (Class<?> c : candidates) {
-            if (LpMessages.ClusterMessage.class.isAssignableFrom(c) && !c.isInterface()
-                    && !KryoSerializer.REGISTERED.contains(c)) {
-                missing.add(c);
+        int found = 0;
+        for (JavaClass c : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.collemu.node")) {
+            if (c.isAssignableTo(ClusterMessage.class) && !c.isInterface()) {
+                found++;
+                if (!KryoSerializer.REGISTERED.contains(c.reflect())) {
+                    missing.add(c.reflect());
+                }
             }
         }
+        assertTrue(found >= 10, "found only " + found + " cluster message classes");
         assertTrue(missing.isEmpty(), "cluster messages not registered with Kryo: " + missing);
     }
 
@@ -62,11 +69,11 @@ class KryoSerializerTest {
         s.path = new int[] {4, 17, 33};
         s.hops = 1;
         s.flowHash = -42L;
-        LpMessages.Batch b = new LpMessages.Batch(2, new int[] {7, 8}, new int[] {12, 13}, new long[] {10, 20},
+        LpActor.Batch b = new LpActor.Batch(2, new int[] {7, 8}, new int[] {12, 13}, new long[] {10, 20},
                 new long[] {1, 2}, new int[] {1, 3}, new long[] {0, 99}, new Object[] {s, null});
-        LpMessages.MemberBatch mb = new LpMessages.MemberBatch(5, 1, 0, 1, 1, new int[] {12},
-                new LpMessages.Batch[] {b});
-        LpMessages.MemberBatch back = (LpMessages.MemberBatch) roundTrip(kryo, mb);
+        MemberClock.MemberBatch mb = new MemberClock.MemberBatch(5, 1, 0, 1, 1, new int[] {12},
+                new LpActor.Batch[] {b});
+        MemberClock.MemberBatch back = (MemberClock.MemberBatch) roundTrip(kryo, mb);
         Segment s2 = (Segment) back.batches()[0].payload()[0];
         assertEquals(9, s2.dstGpu);
         assertArrayEquals(new int[] {4, 17, 33}, s2.path);

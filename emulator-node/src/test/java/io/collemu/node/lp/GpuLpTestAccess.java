@@ -6,6 +6,6 @@ public final class GpuLpTestAccess {
     }
 
     public static long flowId(long seed, int instance, int stream) {
-        return GpuLp.flowId(seed, instance, stream);
+        return InstanceExec.flowId(seed, instance, stream);
     }
 }

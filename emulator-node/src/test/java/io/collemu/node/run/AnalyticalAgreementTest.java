@@ -7,7 +7,7 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Collectives;
 import io.collemu.collectives.Schedule;
-import io.collemu.node.engine.EngineKind;
+
 import io.collemu.node.lp.Fabric;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.route.Router;
@@ -56,7 +56,7 @@ class AnalyticalAgreementTest {
         long size = 1L << 30;
         SizeRun run = TestRuns.sweepStep(fabric, kind, "ring", size, 1, 1 << 20, EngineKind.SEQUENTIAL, 1, 1);
         double linkGBps = fabric.topology().portRateBps(0) / 8e9;
-        double busbw = RunOutputs.records(run, fabric.topology(), "", 1 << 20).get(0).busbwGBps();
+        double busbw = Records.sweep(run, fabric.topology(), 1 << 20).get(0).busbwGBps();
         assertEquals(linkGBps, busbw, linkGBps * 0.01, kind + " on " + spec + ": busbw " + busbw);
         assertTrue(busbw <= linkGBps * 1.0001, "busbw above the link bandwidth: " + busbw);
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.RankSchedule;
 import io.collemu.collectives.Schedule;
-import io.collemu.node.engine.EngineKind;
+
 import io.collemu.node.lp.Fabric;
 import io.collemu.node.lp.PortStats;
 import io.collemu.topology.route.Router;

@@ -7,7 +7,7 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Collectives;
 import io.collemu.collectives.Schedule;
-import io.collemu.node.engine.EngineKind;
+
 import io.collemu.node.lp.Fabric;
 import org.junit.jupiter.api.Test;
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.Schedule;
-import io.collemu.node.engine.EngineKind;
-import io.collemu.node.engine.Grouping;
+
+import io.collemu.node.actor.Grouping;
 import io.collemu.node.lp.Fabric;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -3,31 +3,16 @@ package io.collemu.node.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.collemu.node.engine.Engine;
-import io.collemu.node.engine.EngineKind;
-import io.collemu.node.engine.Engines;
-import io.collemu.node.engine.Progress;
-import io.collemu.node.lp.Fabric;
-import io.collemu.node.lp.ModelOptions;
+
 import io.collemu.profiles.IterationResult;
-import io.collemu.profiles.Plan;
-import io.collemu.profiles.PlanBuilder;
-import io.collemu.profiles.Profile;
-import io.collemu.profiles.ProfileLoader;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Load profiles replayed by the real engine: overlap, and several jobs on one fabric. */
 class ProfileRunTest {
 
-    static ProfileRunner.ProfileRun run(String spec, String yaml, EngineKind kind) {
-        Fabric f = TestRuns.fabric(spec);
-        Profile p = ProfileLoader.parse(yaml, "test.yaml", Map.of());
-        Plan plan = PlanBuilder.build(p, f.gpuCount(), f.topology().gpusPerServer(), 3);
-        try (Engine e = Engines.create(kind, 2)) {
-            return ProfileRunner.run(f, plan, ModelOptions.defaults(64 << 10, 3), e, Progress.NONE);
-        }
+    static ProfileRun run(String spec, String yaml, EngineKind kind) {
+        return TestRuns.profile(spec, yaml, kind, 3).run();
     }
 
     static String job(String name, String gpus, String size, String extra) {
@@ -38,14 +23,14 @@ class ProfileRunTest {
                 + "}\n";
     }
 
-    static List<IterationResult> measured(ProfileRunner.ProfileRun r, String job) {
+    static List<IterationResult> measured(ProfileRun r, String job) {
         return r.iterations().stream().filter(i -> i.job().equals(job) && !i.warmup()).toList();
     }
 
     @Test
     void shouldReportZeroExposedTimeWhenComputeHidesCommunication() {
         String yaml = "name: hidden\njobs:\n" + job("a", "0-7", "1M", "");
-        ProfileRunner.ProfileRun r = run("single-switch:gpus=8,link=cpo-1.6t", yaml, EngineKind.SEQUENTIAL);
+        ProfileRun r = run("single-switch:gpus=8,link=cpo-1.6t", yaml, EngineKind.SEQUENTIAL);
         for (IterationResult it : measured(r, "a")) {
             assertTrue(it.commPs() > 0, "the all-reduce took time");
             assertEquals(0, it.exposedCommPs(), "a 1 MiB all-reduce beside 200 us of compute is hidden: " + it);
@@ -56,7 +41,7 @@ class ProfileRunTest {
     @Test
     void shouldExposeCommunicationThatWaitsForCompute() {
         String yaml = "name: exposed\njobs:\n" + job("a", "0-7", "64M", ", after: [bwd]");
-        ProfileRunner.ProfileRun r = run("single-switch:gpus=8,link=cpo-1.6t", yaml, EngineKind.SEQUENTIAL);
+        ProfileRun r = run("single-switch:gpus=8,link=cpo-1.6t", yaml, EngineKind.SEQUENTIAL);
         for (IterationResult it : measured(r, "a")) {
             assertEquals(it.durationPs() - 200_000_000L, it.exposedCommPs(), it.toString());
             assertTrue(it.exposedCommPs() > 0);
@@ -69,8 +54,8 @@ class ProfileRunTest {
         String alone = "name: alone\njobs:\n" + job("a", "0-15", "64M", ", after: [bwd]");
         String both = "name: both\njobs:\n" + job("a", "0-15", "64M", ", after: [bwd]")
                 + job("b", "16-31", "64M", ", after: [bwd]");
-        ProfileRunner.ProfileRun a = run(open, alone, EngineKind.SEQUENTIAL);
-        ProfileRunner.ProfileRun ab = run(open, both, EngineKind.SEQUENTIAL);
+        ProfileRun a = run(open, alone, EngineKind.SEQUENTIAL);
+        ProfileRun ab = run(open, both, EngineKind.SEQUENTIAL);
         assertEquals(measured(a, "a").get(0).durationPs(), measured(ab, "a").get(0).durationPs(),
                 "disjoint halves of a non-blocking fabric do not interfere");
 
@@ -79,7 +64,7 @@ class ProfileRunTest {
         String sharedBoth = "name: both\njobs:\n" + job("a", "0-31:2", "64M", ", after: [bwd]")
                 + job("b", "1-31:2", "64M", ", after: [bwd]");
         long t1 = measured(run(over, sharedAlone, EngineKind.SEQUENTIAL), "a").get(0).durationPs();
-        ProfileRunner.ProfileRun shared = run(over, sharedBoth, EngineKind.ACTORS);
+        ProfileRun shared = run(over, sharedBoth, EngineKind.ACTORS);
         long t2 = measured(shared, "a").get(0).durationPs();
         assertTrue(t2 > t1 * 1.2, "sharing oversubscribed uplinks should slow job a: alone " + t1 + " ps, shared "
                 + t2 + " ps");

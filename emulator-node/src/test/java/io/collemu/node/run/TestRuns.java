@@ -4,15 +4,17 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Collectives;
 import io.collemu.collectives.Schedule;
+import io.collemu.node.actor.ActorEngine;
+import io.collemu.node.actor.Grouping;
 import io.collemu.node.engine.Engine;
-import io.collemu.node.engine.EngineKind;
-import io.collemu.node.engine.Engines;
+import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
 import io.collemu.node.lp.Fabric;
 import io.collemu.node.lp.ModelOptions;
 import io.collemu.node.lp.Workload;
 import io.collemu.topology.build.TopologySpecs;
-import java.util.List;
+import io.collemu.topology.route.RoutingMode;
+import java.util.Map;
 
 /** Small runs for tests. */
 public final class TestRuns {
@@ -23,12 +25,22 @@ public final class TestRuns {
         return new Fabric(TopologySpecs.parse(spec));
     }
 
+    /** An engine in this JVM. */
+    public static Engine engine(EngineKind kind, int threads, Grouping.Mode grouping) {
+        return Engines.create(EngineSettings.local(kind, ActorEngine.Settings.of(threads, grouping)));
+    }
+
+    /** One sweep step as a run does it: ranks in rail-aware order, {@code iterations} calls back to back. */
     public static SizeRun sweepStep(Fabric fabric, CollectiveKind kind, String algorithm, long sizeBytes,
             int channels, long segmentBytes, EngineKind engineKind, int threads, int iterations) {
         ModelOptions options = ModelOptions.defaults(segmentBytes, 7);
-        try (Engine engine = Engines.create(engineKind, threads)) {
-            SweepSpec spec = new SweepSpec(List.of(kind), algorithm, List.of(sizeBytes), channels, iterations, 0);
-            return new SweepRunner(fabric, options, engine).run(spec, Progress.NONE, x -> { }).get(0);
+        Schedule s = schedule(kind, algorithm, sizeBytes, fabric.gpuCount(), channels,
+                fabric.topology().gpusPerServer());
+        Workload w = ModelAssembly.backToBack(s, RankOrder.railAware(fabric.topology()), fabric.gpuCount(),
+                iterations, 0);
+        try (Engine engine = engine(engineKind, threads, Grouping.Mode.SWITCH)) {
+            ExecutionResult r = Session.execute(new Job(fabric, w, options, 0, null), engine, Progress.NONE);
+            return new SizeRun(kind, sizeBytes, s, iterations, r);
         }
     }
 
@@ -37,18 +49,22 @@ public final class TestRuns {
         return sweepStep(fabric, kind, algorithm, sizeBytes, 1, segmentBytes, EngineKind.SEQUENTIAL, 1, 1);
     }
 
+    /** One call of {@code schedule} with rank r on GPU r. */
     public static ExecutionResult runSchedule(Fabric fabric, Schedule schedule, long segmentBytes,
             EngineKind engineKind, int threads) {
-        return runSchedule(fabric, schedule, segmentBytes, engineKind, threads,
-                io.collemu.node.engine.Grouping.Mode.LP);
+        return runSchedule(fabric, schedule, segmentBytes, engineKind, threads, Grouping.Mode.LP);
     }
 
     public static ExecutionResult runSchedule(Fabric fabric, Schedule schedule, long segmentBytes,
-            EngineKind engineKind, int threads, io.collemu.node.engine.Grouping.Mode grouping) {
+            EngineKind engineKind, int threads, Grouping.Mode grouping) {
         ModelOptions options = ModelOptions.defaults(segmentBytes, 7);
-        Workload w = SweepRunner.backToBack(schedule, fabric.gpuCount(), 1, 0);
-        try (Engine engine = Engines.create(engineKind, threads, grouping)) {
-            return Emulation.execute(fabric, w, options, engine, 0, Progress.NONE);
+        int[] identity = new int[schedule.ranks()];
+        for (int r = 0; r < identity.length; r++) {
+            identity[r] = r;
+        }
+        Workload w = ModelAssembly.backToBack(schedule, identity, fabric.gpuCount(), 1, 0);
+        try (Engine engine = engine(engineKind, threads, grouping)) {
+            return Session.execute(new Job(fabric, w, options, 0, null), engine, Progress.NONE);
         }
     }
 
@@ -56,5 +72,17 @@ public final class TestRuns {
             int gpusPerServer) {
         return Collectives.schedule(new CollectiveRequest(kind, algorithm, sizeBytes, ranks, channels, 0,
                 gpusPerServer, null, null));
+    }
+
+    /** A profile (YAML text) replayed on a builder spec, nothing written. */
+    public static RunResult.Profile profile(String spec, String yaml, EngineKind kind, long seed) {
+        RunSettings s = new RunSettings(new TopologySource(spec, null, true, null, RoutingMode.ECMP),
+                new ProfileSpec("test.yaml", yaml, Map.of()), ModelOptions.defaults(64 << 10, seed),
+                EngineSettings.local(kind, ActorEngine.Settings.of(2, Grouping.Mode.SWITCH)), null, Map.of());
+        try {
+            return (RunResult.Profile) Runner.run(s, RunListener.NONE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.collemu.node.engine;
+package io.collemu.node.lp;
 
 /**
  * A logical process: a deterministic state machine behind one GPU or one switch egress port. It reacts to
@@ -15,5 +15,17 @@ public interface Lp {
     default void start(LpContext ctx) {
     }
 
+    /**
+     * Handles one event or message.
+     *
+     * @param kind    one of {@link EventKinds}
+     * @param payload the event's object (a {@link Segment}), owned by this LP from now on; may be null
+     * @param aux     the event's packed integer argument (see {@link EventKinds})
+     * @param srcLp   the LP that scheduled or sent it (this LP's id for its own events)
+     * @param ctx     the engine's context, valid during this call only
+     */
     void handle(int kind, Object payload, long aux, int srcLp, LpContext ctx);
+
+    /** What this LP recorded, as plain data; called once the run has ended. */
+    LpReport report();
 }

@@ -1,7 +1,6 @@
-package io.collemu.node.engine;
+package io.collemu.node.actor;
 
 import io.collemu.node.lp.Fabric;
-import io.collemu.topology.model.NodeKind;
 import io.collemu.topology.model.Topology;
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,19 +15,27 @@ import java.util.Locale;
  *       inside); every other switch port alone.</li>
  *   <li>{@link Mode#SWITCH}: as SERVER, and every other switch's egress ports in one actor per switch.</li>
  * </ul>
+ * Immutable; shared read-only.
  */
 public final class Grouping {
     /** How LPs are grouped into actors. */
     public enum Mode {
         LP, SERVER, SWITCH;
 
+        /** The mode named {@code s} (case-insensitive), e.g. "switch". */
         public static Mode fromName(String s) {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+
+        /** The name the command line uses. */
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     private final int[] groupOf;
     private final int[][] members;
+    private final int[] localIndexOf;
 
     private Grouping(int[] groupOf, int groups) {
         this.groupOf = groupOf;
@@ -41,13 +48,25 @@ public final class Grouping {
             members[g] = new int[count[g]];
         }
         int[] fill = new int[groups];
+        localIndexOf = new int[groupOf.length];
         for (int lp = 0; lp < groupOf.length; lp++) {
-            members[groupOf[lp]][fill[groupOf[lp]]++] = lp;
+            int g = groupOf[lp];
+            localIndexOf[lp] = fill[g];
+            members[g][fill[g]++] = lp;
         }
     }
 
+    /** A grouping given LP by LP: {@code groupOf[lp]} is LP lp's group; ids must be dense from 0. */
+    public static Grouping ofGroups(int[] groupOf) {
+        int groups = 0;
+        for (int g : groupOf) {
+            groups = Math.max(groups, g + 1);
+        }
+        return new Grouping(groupOf.clone(), groups);
+    }
+
+    /** The grouping of a fabric's LPs in {@code mode}; group ids are dense and deterministic. */
     public static Grouping of(Fabric fabric, Mode mode) {
-        Topology t = fabric.topology();
         int n = fabric.lpCount();
         int[] groupOf = new int[n];
         if (mode == Mode.LP) {
@@ -56,24 +75,21 @@ public final class Grouping {
             }
             return new Grouping(groupOf, n);
         }
-        // key per LP: a server (GPUs and NVSwitch ports), a switch (SWITCH mode), or the LP itself
+        // key per LP: its server (GPUs and NVSwitch ports), its switch (SWITCH mode), or the LP itself
+        Topology t = fabric.topology();
         long[] key = new long[n];
-        for (int g = 0; g < fabric.gpuCount(); g++) {
-            int s = t.serverOfGpu(g);
-            key[g] = s >= 0 ? ((long) 1 << 40) | s : ((long) 3 << 40) | g;
-        }
-        for (int lp = fabric.gpuCount(); lp < n; lp++) {
-            int owner = t.portOwner(fabric.portOfSwitchLp(lp));
-            int server = "nvswitch".equals(t.tierName(owner)) ? serverOfSwitch(t, owner) : -1;
+        for (int lp = 0; lp < n; lp++) {
+            int server = fabric.serverOfLp(lp);
             if (server >= 0) {
                 key[lp] = ((long) 1 << 40) | server;
+            } else if (fabric.isGpuLp(lp)) {
+                key[lp] = ((long) 3 << 40) | lp;
             } else if (mode == Mode.SWITCH) {
-                key[lp] = ((long) 2 << 40) | owner;
+                key[lp] = ((long) 2 << 40) | t.portOwner(fabric.portOfSwitchLp(lp));
             } else {
                 key[lp] = ((long) 3 << 40) | lp + (1L << 32);
             }
         }
-        // dense group ids in order of first appearance (deterministic)
         long[] sorted = key.clone();
         Arrays.sort(sorted);
         int groups = 0;
@@ -90,78 +106,45 @@ public final class Grouping {
         return new Grouping(groupOf, groups);
     }
 
-    private static int serverOfSwitch(Topology t, int sw) {
-        for (int i = 0; i < t.portCountOf(sw); i++) {
-            int peer = t.portPeer(t.portOf(sw, i));
-            if (t.nodeKind(peer) == NodeKind.GPU) {
-                int s = t.serverOfGpu(t.gpuOfNode(peer));
-                if (s >= 0) {
-                    return s;
-                }
-            }
-        }
-        return -1;
-    }
-
+    /** Groups (actors). */
     public int groupCount() {
         return members.length;
     }
 
+    /** The group of LP {@code lp}. */
     public int groupOf(int lp) {
         return groupOf[lp];
     }
 
+    /** Per LP id, its group. Shared: do not modify. */
     public int[] groupOfArray() {
         return groupOf;
     }
 
-    /** The LPs of group g, in increasing id order. */
+    /** Per LP id, its index within its group. Shared: do not modify. */
+    public int[] localIndexOfArray() {
+        return localIndexOf;
+    }
+
+    /** The LPs of group g, in increasing id order. Shared: do not modify. */
     public int[] members(int g) {
         return members[g];
     }
 
-    /**
-     * Per LP, the smallest delay of any message that can reach it: a GPU hears deliveries and credits over its
-     * own links; a switch port hears arrivals from every link into its switch (link latency plus the switch's
-     * port-to-port latency) and credits over its own link. Every LP send is checked against it.
-     */
-    public static long[] lpInboundLookaheadPs(Fabric fabric) {
-        return of(fabric, Mode.LP).inboundLookaheadPs(fabric);
-    }
-
     /** Per group, the smallest delay of a message from an LP outside the group to an LP inside it. */
     public long[] inboundLookaheadPs(Fabric fabric) {
-        Topology t = fabric.topology();
         long none = Long.MAX_VALUE / 4;
         long[] out = new long[groupCount()];
         Arrays.fill(out, none);
-        for (int p = 0; p < t.portCount(); p++) {
-            int tx = fabric.lpOfPort(p);
-            int peer = t.portPeer(p);
-            long lat = t.portLinkLatencyPs(p);
-            if (t.nodeKind(peer) == NodeKind.GPU) {
-                int rx = t.gpuOfNode(peer);
-                note(out, tx, rx, lat);
-            } else {
-                long arrival = lat + t.switchLatencyPs(peer);
-                long credit = fabric.creditDelayPs(p);
-                for (int i = 0; i < t.portCountOf(peer); i++) {
-                    int rxLp = fabric.lpOfPort(t.portOf(peer, i));
-                    note(out, tx, rxLp, arrival);       // segments from tx into the peer switch's ports
-                    note(out, rxLp, tx, credit);        // credits from those ports back to tx
-                }
+        fabric.forEachChannel((from, to, delay, port) -> {
+            int gTo = groupOf[to];
+            if (groupOf[from] != gTo && delay < out[gTo]) {
+                out[gTo] = delay;
             }
-        }
+        });
         for (int g = 0; g < out.length; g++) {
             out[g] = Math.max(1, out[g]); // a group nothing can reach keeps the "none" value
         }
         return out;
-    }
-
-    private void note(long[] out, int fromLp, int toLp, long delay) {
-        int gTo = groupOf[toLp];
-        if (groupOf[fromLp] != gTo && delay < out[gTo]) {
-            out[gTo] = delay;
-        }
     }
 }

@@ -1,8 +1,8 @@
-package io.collemu.node.engine;
+package io.collemu.node.lp;
 
 /**
  * What an LP may do while it handles one event: read virtual time, schedule an event for itself, and send a
- * message to another LP. Implemented by each engine. Only valid during the callback it was passed to.
+ * message to another LP. Implemented by the engine's event loop. Only valid during the callback it was passed to.
  */
 public interface LpContext {
     /** Virtual time of the event being handled, in picoseconds. */
@@ -12,8 +12,9 @@ public interface LpContext {
     void schedule(long atPs, int kind, Object payload, long aux);
 
     /**
-     * A message to another LP, due at {@code atPs >= nowPs() + lookaheadPs}. The payload becomes the receiver's:
-     * the sender must not touch it afterwards.
+     * A message to another LP, due at least the receiver's inbound lookahead after {@link #nowPs()} (see
+     * {@link Fabric#inboundLookaheadPs()}). The payload becomes the receiver's: the sender must not touch it
+     * afterwards.
      */
     void send(int dstLp, long atPs, int kind, Object payload, long aux);
 }

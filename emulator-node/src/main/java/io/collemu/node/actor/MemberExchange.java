@@ -1,0 +1,93 @@
+package io.collemu.node.actor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The exchange between members at the end of each global window, as plain logic (the {@link MemberClock} actor
+ * drives it): the batches this member's actors produced for other members' actors, cut into
+ * {@link MemberClock.MemberBatch} parts (at least one per other member and window, even an empty one, so that the
+ * receiver can count), and the parts received, counted per exchange. Parts from one sender arrive in order (one
+ * Artery connection), so a sender's last part means all of its parts are in.
+ *
+ * <p>Not thread-safe: owned by one clock.
+ */
+final class MemberExchange {
+    /** Batches per part: keeps a message well under Artery's frame size. */
+    static final int BATCHES_PER_PART = 512;
+    private final int member;
+    private final int members;
+    private final List<List<Integer>> outDsts = new ArrayList<>();
+    private final List<List<LpActor.Batch>> outBatches = new ArrayList<>();
+    /** Per exchange number, how many senders' last parts are in. */
+    private final Map<Long, Integer> lastPartsSeen = new HashMap<>();
+    private long exchangeSeq;
+    private long crossBatches;
+
+    MemberExchange(int member, int members) {
+        this.member = member;
+        this.members = members;
+        for (int i = 0; i < members; i++) {
+            outDsts.add(new ArrayList<>());
+            outBatches.add(new ArrayList<>());
+        }
+    }
+
+    /** A batch for group {@code dstGroup} on member {@code dstMember}, sent at the end of this window. */
+    void add(int dstMember, int dstGroup, LpActor.Batch batch) {
+        outDsts.get(dstMember).add(dstGroup);
+        outBatches.get(dstMember).add(batch);
+    }
+
+    /** This window's parts for member m, then forgets them (empty for this member itself). */
+    List<MemberClock.MemberBatch> flush(int m) {
+        List<MemberClock.MemberBatch> out = new ArrayList<>();
+        if (m == member) {
+            return out;
+        }
+        List<Integer> dsts = outDsts.get(m);
+        List<LpActor.Batch> batches = outBatches.get(m);
+        int total = batches.size();
+        crossBatches += total;
+        int parts = Math.max(1, (total + BATCHES_PER_PART - 1) / BATCHES_PER_PART);
+        for (int part = 0; part < parts; part++) {
+            int from = part * BATCHES_PER_PART;
+            int count = Math.max(0, Math.min(BATCHES_PER_PART, total - from));
+            int[] d = new int[count];
+            LpActor.Batch[] b = new LpActor.Batch[count];
+            for (int i = 0; i < count; i++) {
+                d[i] = dsts.get(from + i);
+                b[i] = batches.get(from + i);
+            }
+            out.add(new MemberClock.MemberBatch(exchangeSeq, member, part, parts, count, d, b));
+        }
+        dsts.clear();
+        batches.clear();
+        return out;
+    }
+
+    /** A part from another member arrived (possibly for the next exchange: a fast peer may be ahead). */
+    void received(MemberClock.MemberBatch b) {
+        if (b.part() == b.parts() - 1) {
+            lastPartsSeen.merge(b.exchange(), 1, Integer::sum);
+        }
+    }
+
+    /** Whether every other member's last part of the current exchange is in; if so, moves to the next exchange. */
+    boolean completeCurrent() {
+        int seen = lastPartsSeen.getOrDefault(exchangeSeq, 0);
+        if (seen < members - 1) {
+            return false;
+        }
+        lastPartsSeen.remove(exchangeSeq);
+        exchangeSeq++;
+        return true;
+    }
+
+    /** Batches sent to other members so far. */
+    long crossBatches() {
+        return crossBatches;
+    }
+}

@@ -1,0 +1,20 @@
+package io.collemu.node.engine;
+
+import io.collemu.node.lp.Fabric;
+import io.collemu.node.lp.Model;
+import io.collemu.node.lp.ModelOptions;
+import io.collemu.node.lp.Workload;
+
+/**
+ * One emulation for an engine to run: a workload on a fabric with the model's options, from {@code startPs}, and
+ * the recipe from which other cluster members rebuild the same job (null when it cannot travel).
+ *
+ * @param recipe opaque to the engines: the run layer writes it, and decodes it on other members
+ */
+public record Job(Fabric fabric, Workload workload, ModelOptions options, long startPs, byte[] recipe) {
+
+    /** A fresh model of every LP (an engine builds it once per run). */
+    public Model model() {
+        return new Model(fabric, workload, options);
+    }
+}

@@ -1,0 +1,13 @@
+package io.collemu.node.run;
+
+import io.collemu.profiles.IterationResult;
+import io.collemu.profiles.OpResult;
+import io.collemu.profiles.Plan;
+import java.util.List;
+
+/**
+ * What a profile run measured: the plan it replayed, the emulation's figures, and per job and iteration (and per
+ * planned collective) the times the profile's results define.
+ */
+public record ProfileRun(Plan plan, ExecutionResult result, List<IterationResult> iterations, List<OpResult> ops) {
+}

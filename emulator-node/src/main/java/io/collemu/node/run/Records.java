@@ -1,0 +1,111 @@
+package io.collemu.node.run;
+
+import io.collemu.collectives.CollectiveKind;
+import io.collemu.collectives.Schedule;
+import io.collemu.profiles.IterationResult;
+import io.collemu.profiles.PlannedCollective;
+import io.collemu.results.CollectiveRecord;
+import io.collemu.results.PortRecord;
+import io.collemu.topology.model.Topology;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Turns what an emulation measured into the results module's records: one {@link CollectiveRecord} per collective
+ * instance (algbw = size / time, busbw = algbw x the nccl-tests factor), for sweeps and profiles alike, and the
+ * optics energy of each. Stateless.
+ *
+ * <p>Energy attribution: in a sweep step every instance carries an equal share of the step's optics energy; in a
+ * profile the run's dynamic optics energy is shared by bits moved, and the idle power of every optic is charged to
+ * a collective (or an iteration) for its duration, so overlapping collectives both carry it.
+ */
+public final class Records {
+    private Records() {
+    }
+
+    /** One record per instance of a sweep step. */
+    public static List<CollectiveRecord> sweep(SizeRun run, Topology topology, long segmentBytes) {
+        ExecutionResult r = run.result();
+        Schedule s = run.schedule();
+        List<PortRecord> ports = EnergyAccount.portRecords(topology, r.portsById(), r.durationPs());
+        double joules = EnergyAccount.totalJoules(ports) / run.iterations();
+        long segments = r.segmentsInjected() / run.iterations();
+        List<CollectiveRecord> out = new ArrayList<>();
+        for (int i = 0; i < run.iterations(); i++) {
+            out.add(of("", i, s, r.instanceStartPs()[i], r.instanceEndPs()[i], segments, r.latencyNs(),
+                    segmentBytes, joules));
+        }
+        return out;
+    }
+
+    /** One record per planned collective of a profile run. */
+    public static List<CollectiveRecord> profile(ProfileRun run, Topology topology, long segmentBytes) {
+        ExecutionResult r = run.result();
+        List<PortRecord> ports = EnergyAccount.portRecords(topology, r.portsById(), r.durationPs());
+        double dynamic = EnergyAccount.dynamicJoules(ports);
+        double idleWatts = idleWatts(ports, r.durationPs());
+        double totalBits = 0;
+        for (PlannedCollective c : run.plan().collectives()) {
+            totalBits += c.schedule().totalBytesSent() * 8.0;
+        }
+        List<CollectiveRecord> out = new ArrayList<>();
+        for (PlannedCollective c : run.plan().collectives()) {
+            long start = r.instanceStartPs()[c.id()];
+            long end = r.instanceEndPs()[c.id()];
+            double bits = c.schedule().totalBytesSent() * 8.0;
+            double joules = (totalBits == 0 ? 0 : dynamic * bits / totalBits) + idleWatts * (end - start) * 1e-12;
+            out.add(of(c.job() + "/" + c.op(), c.iteration(), c.schedule(), start, end, 0, r.latencyNs(),
+                    segmentBytes, joules));
+        }
+        return out;
+    }
+
+    /** The record of one instance of {@code s}, from {@code startPs} to {@code endPs}. */
+    static CollectiveRecord of(String job, int iteration, Schedule s, long startPs, long endPs, long segments,
+            Histogram latencyNs, long segmentBytes, double joules) {
+        CollectiveKind kind = s.request().kind();
+        long size = s.request().sizeBytes();
+        int n = s.ranks();
+        double seconds = (endPs - startPs) * 1e-12;
+        double algbw = seconds <= 0 ? 0 : size / seconds / 1e9;
+        int root = kind == CollectiveKind.BROADCAST || kind == CollectiveKind.REDUCE ? s.request().root() : -1;
+        return new CollectiveRecord(job, iteration, kind.cliName(), s.algorithm(), size, size / 4, "float",
+                kind.ncclTestsRedop(), root, n, s.request().channels(), segmentBytes, startPs, endPs, algbw,
+                algbw * kind.busBwFactor(n), segments, latencyNs.getValueAtPercentile(50),
+                latencyNs.getValueAtPercentile(99), latencyNs.getValueAtPercentile(99.9), latencyNs.getMaxValue(),
+                joules, s.totalBytesSent() * 8.0);
+    }
+
+    /** Optics energy of each iteration of a profile run: its share of dynamic energy by bits, plus idle power. */
+    public static double[] iterationJoules(ProfileRun run, Topology topology) {
+        ExecutionResult r = run.result();
+        List<PortRecord> ports = EnergyAccount.portRecords(topology, r.portsById(), r.durationPs());
+        double dynamic = EnergyAccount.dynamicJoules(ports);
+        double idleWatts = idleWatts(ports, r.durationPs());
+        Map<String, Double> bitsByIteration = new LinkedHashMap<>();
+        double total = 0;
+        for (PlannedCollective c : run.plan().collectives()) {
+            double b = c.schedule().totalBytesSent() * 8.0;
+            bitsByIteration.merge(c.job() + "#" + c.iteration(), b, Double::sum);
+            total += b;
+        }
+        double[] out = new double[run.iterations().size()];
+        for (int i = 0; i < out.length; i++) {
+            IterationResult it = run.iterations().get(i);
+            double bits = bitsByIteration.getOrDefault(it.job() + "#" + it.iteration(), 0.0);
+            out[i] = (total == 0 ? 0 : dynamic * bits / total) + idleWatts * it.durationPs() * 1e-12;
+        }
+        return out;
+    }
+
+    private static double idleWatts(List<PortRecord> ports, long durationPs) {
+        double j = 0;
+        for (PortRecord p : ports) {
+            j += p.nearIdleJoules() + p.farIdleJoules();
+        }
+        return durationPs <= 0 ? 0 : j / (durationPs * 1e-12);
+    }
+}

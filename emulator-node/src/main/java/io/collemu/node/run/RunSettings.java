@@ -1,0 +1,42 @@
+package io.collemu.node.run;
+
+import io.collemu.node.lp.ModelOptions;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything one run needs, parsed and validated once by the command line (each bound is checked in the compact
+ * constructor of the record that holds it, which names the flag): nothing below the command line reads options,
+ * system properties or streams. Immutable.
+ *
+ * @param runsRoot where the run directory goes (null: write nothing, as {@code collemu bench} does)
+ * @param inputs   the flags as the user gave them, recorded in summary.json
+ */
+public record RunSettings(TopologySource topology, WorkloadSpec workload, ModelOptions model,
+        EngineSettings engine, Path runsRoot, Map<String, Object> inputs) {
+
+    /** Copies the inputs, keeping their order. */
+    public RunSettings {
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+    }
+
+    /** The same run with another link preset (for {@code compare}). */
+    public RunSettings withLink(String link) {
+        Map<String, Object> in = new LinkedHashMap<>(inputs);
+        in.put("link", link);
+        return new RunSettings(topology.withLink(link), workload, model, engine, runsRoot, in);
+    }
+
+    /** What summary.json puts first: version, seed, engine, members, threads. */
+    public Map<String, Object> header() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("collemuVersion", Version.VERSION);
+        h.put("seed", model.seed());
+        h.put("engine", engine.kind().cliName());
+        h.put("members", engine.members());
+        h.put("threads", engine.threads());
+        return h;
+    }
+}

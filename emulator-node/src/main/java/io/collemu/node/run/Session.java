@@ -1,0 +1,131 @@
+package io.collemu.node.run;
+
+import io.collemu.collectives.CollectiveKind;
+import io.collemu.collectives.Schedule;
+import io.collemu.node.engine.Engine;
+import io.collemu.node.engine.Job;
+import io.collemu.node.engine.Progress;
+import io.collemu.node.lp.LpReport;
+import io.collemu.profiles.ProfileResults;
+import io.collemu.results.CollectiveRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run on one topology: a sweep as nccl-tests runs it (one (collective, size) after another, each size's
+ * iterations back to back on every GPU, each size its own emulation on an idle fabric, placed on one virtual
+ * timeline: a size starts where the previous one ended), or one emulation of a load profile. It writes its run
+ * directory as it goes. Construction validates the whole run (topology, profile, schedules) before anything is
+ * written.
+ */
+public final class Session {
+    private final RunSettings settings;
+    private final ModelAssembly assembly;
+
+    /** @throws RuntimeException a one-line user error if the topology, profile or a schedule is invalid */
+    public Session(RunSettings settings) {
+        this.settings = settings;
+        this.assembly = ModelAssembly.of(settings);
+    }
+
+    /** The model assembly (topology as resolved, fabric). */
+    public ModelAssembly assembly() {
+        return assembly;
+    }
+
+    /** The settings it runs. */
+    public RunSettings settings() {
+        return settings;
+    }
+
+    /** Emulations this session runs. */
+    public long steps() {
+        return settings.workload() instanceof SweepSpec s ? s.steps() : 1;
+    }
+
+    /**
+     * Runs every emulation on {@code engine}, writing into {@code dir} (null: write nothing).
+     *
+     * @throws IOException if the directory cannot be written
+     */
+    public RunResult run(Engine engine, Path dir, RunListener listener) throws IOException {
+        RunWriter writer = dir == null ? null : new RunWriter(dir, assembly.topology(), settings.header(),
+                settings.inputs(), settings.model().segmentBytes());
+        return settings.workload() instanceof SweepSpec sweep ? runSweep(sweep, engine, writer, listener)
+                : runProfile(engine, writer, listener);
+    }
+
+    private RunResult runSweep(SweepSpec sweep, Engine engine, RunWriter writer, RunListener listener)
+            throws IOException {
+        List<SizeRun> done = new ArrayList<>();
+        List<CollectiveRecord> records = new ArrayList<>();
+        long wallStart = System.nanoTime(); // statistics only
+        long events = 0;
+        long t = 0;
+        for (CollectiveKind kind : sweep.kinds()) {
+            for (long size : sweep.sizesBytes()) {
+                Schedule schedule = assembly.schedule(sweep, kind, size);
+                Job job = assembly.sweepJob(sweep, kind, size, schedule, t);
+                ExecutionResult r = execute(job, engine, listener);
+                SizeRun run = new SizeRun(kind, size, schedule, sweep.iterations(), r);
+                done.add(run);
+                records.addAll(Records.sweep(run, assembly.topology(), settings.model().segmentBytes()));
+                events += r.stats().events();
+                listener.stepDone();
+                if (writer != null) {
+                    writer.writeSweep(done, engineFigures(events, wallStart), true);
+                }
+                t = r.endPs();
+            }
+        }
+        if (writer != null) {
+            writer.writeSweep(done, engineFigures(events, wallStart), false);
+        }
+        return new RunResult.Sweep(writer == null ? null : writer.dir(), assembly.topology(), done, records,
+                new RunFigures(events, (System.nanoTime() - wallStart) / 1e9, null, null));
+    }
+
+    private RunResult runProfile(Engine engine, RunWriter writer, RunListener listener) throws IOException {
+        long wallStart = System.nanoTime(); // statistics only
+        ExecutionResult r = execute(assembly.profileJob(), engine, listener);
+        listener.stepDone();
+        int gpus = assembly.topology().gpuCount();
+        long[][] starts = new long[gpus][];
+        long[][] ends = new long[gpus][];
+        for (int g = 0; g < gpus; g++) {
+            LpReport rep = r.reports()[g];
+            starts[g] = rep.taskStartPs();
+            ends[g] = rep.taskEndPs();
+        }
+        ProfileRun run = new ProfileRun(assembly.plan(), r, ProfileResults.iterations(assembly.plan(), starts, ends),
+                ProfileResults.ops(assembly.plan(), r.instanceStartPs(), r.instanceEndPs()));
+        long events = r.stats().events();
+        if (writer != null) {
+            writer.writeProfile(run, engineFigures(events, wallStart));
+        }
+        return new RunResult.Profile(writer == null ? null : writer.dir(), assembly.topology(), run,
+                Records.iterationJoules(run, assembly.topology()),
+                Records.profile(run, assembly.topology(), settings.model().segmentBytes()),
+                new RunFigures(events, (System.nanoTime() - wallStart) / 1e9, null, null));
+    }
+
+    /** Runs one job and aggregates what its LPs recorded. */
+    static ExecutionResult execute(Job job, Engine engine, Progress progress) {
+        Engine.Outcome o = engine.run(job, progress);
+        return ExecutionResult.aggregate(job.workload(), job.fabric().topology().portCount(), job.startPs(),
+                o.stats(), o.reports());
+    }
+
+    private static Map<String, Object> engineFigures(long events, long wallStartNanos) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        double wall = (System.nanoTime() - wallStartNanos) / 1e9;
+        figures.put("events", events);
+        figures.put("wallSeconds", wall);
+        figures.put("eventsPerSecond", wall > 0 ? events / wall : 0);
+        return figures;
+    }
+}
