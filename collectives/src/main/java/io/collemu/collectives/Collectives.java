@@ -1,13 +1,11 @@
 package io.collemu.collectives;
 
-import io.collemu.collectives.algo.AllToAllSchedule;
-import io.collemu.collectives.algo.MaterializedSchedule;
-import io.collemu.collectives.algo.RingSchedule;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Entry point: which algorithms serve which collective, and the schedule for a request.
+ * Which algorithms serve which collective, and what {@code auto} resolves to; the schedules themselves come from
+ * {@link io.collemu.collectives.algo.Schedules#of}.
  *
  * <table>
  *   <caption>Algorithms per kind ({@code auto} first, then what it resolves to)</caption>
@@ -76,29 +74,10 @@ public final class Collectives {
     }
 
     /**
-     * Builds the schedule of a (validated) request.
-     *
-     * @throws CollectiveException if the request cannot be served
+     * @return the algorithm name, trimmed and lower-cased
+     * @throws CollectiveException if it is not one of {@link #algorithms(CollectiveKind)}
      */
-    public static Schedule schedule(CollectiveRequest request) {
-        String algorithm = resolveAlgorithm(request);
-        return switch (request.kind()) {
-            case ALL_REDUCE -> switch (algorithm) {
-                case RING -> RingSchedule.ring(request, algorithm);
-                case HIERARCHICAL -> RingSchedule.hierarchical(request, algorithm);
-                case TREE -> MaterializedSchedule.doubleBinaryTree(request, algorithm);
-                default -> MaterializedSchedule.halvingDoubling(request, algorithm);
-            };
-            case REDUCE_SCATTER, ALL_GATHER -> RingSchedule.ring(request, algorithm);
-            case BROADCAST, REDUCE -> algorithm.equals(TREE)
-                    ? MaterializedSchedule.binaryTree(request, algorithm)
-                    : MaterializedSchedule.chain(request, algorithm);
-            case ALL_TO_ALL, ALL_TO_ALL_V -> AllToAllSchedule.create(request, algorithm);
-            case SEND_RECV -> MaterializedSchedule.sendRecv(request, algorithm);
-        };
-    }
-
-    static String checkAlgorithm(CollectiveKind kind, String algorithm) {
+    public static String checkAlgorithm(CollectiveKind kind, String algorithm) {
         String name = algorithm == null ? "" : algorithm.trim().toLowerCase(Locale.ROOT);
         if (!algorithms(kind).contains(name)) {
             throw new CollectiveException("invalid collective request: algorithm '" + algorithm

@@ -2,7 +2,7 @@ package io.collemu.collectives;
 
 /**
  * One collective turned into what every rank sends, receives and reduces. Created by
- * {@link Collectives#schedule(CollectiveRequest)}.
+ * {@link io.collemu.collectives.algo.Schedules#of(CollectiveRequest)}.
  *
  * <p>Immutable and thread-safe. {@link #rank(int)} builds or computes a rank's ops lazily; it never holds
  * state for all ranks at once (a ring's ranks are pure arithmetic), so a schedule for 32,768 ranks is small.

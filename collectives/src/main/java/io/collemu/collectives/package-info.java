@@ -3,7 +3,7 @@
  *
  * <p>Flow: a {@link io.collemu.collectives.CollectiveRequest} (validated, one-line
  * {@link io.collemu.collectives.CollectiveException} otherwise) goes to
- * {@link io.collemu.collectives.Collectives#schedule}, which returns an immutable
+ * {@link io.collemu.collectives.algo.Schedules#of}, which returns an immutable
  * {@link io.collemu.collectives.Schedule}; the engine asks it for each rank's
  * {@link io.collemu.collectives.RankSchedule} and replays the ops segment by segment.
  * {@link io.collemu.collectives.DataVerifier} replays the same ops on real arrays under random interleavings
@@ -11,7 +11,7 @@
  * approach.
  *
  * <pre>
- *   CollectiveRequest --Collectives.schedule--> Schedule --rank(r)--> RankSchedule (ops: send/recv, deps)
+ *   CollectiveRequest --Schedules.of------> Schedule --rank(r)--> RankSchedule (ops: send/recv, deps)
  *                                                  |                        |
  *                                        AnalyticalCost.timePs     engine / DataVerifier
  * </pre>

@@ -3,6 +3,7 @@ package io.collemu.collectives;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.collectives.algo.Schedules;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BytesSentTest {
 
     private static long[] sent(CollectiveKind kind, String algorithm, long size, int n, int channels) {
-        Schedule s = Collectives.schedule(CollectiveRequest.of(kind, algorithm, size, n, channels));
+        Schedule s = Schedules.of(CollectiveRequest.of(kind, algorithm, size, n, channels));
         long[] perRank = DataVerifier.bytesSentPerRank(s);
         long total = 0;
         for (long b : perRank) {
@@ -58,7 +59,7 @@ class BytesSentTest {
     @CsvSource({"8,2", "16,4", "32,8", "12,3"})
     void shouldSendWhatTheHierarchicalFormulaSays(int n, int g) {
         long size = 48L * n;
-        Schedule s = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "hierarchical", size, n, 1)
+        Schedule s = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "hierarchical", size, n, 1)
                 .withGpusPerServer(g));
         int m = n / g;
         long expected = 2 * (g - 1) * size / g + 2 * (m - 1) * (size / g) / m;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.collectives.algo.Schedules;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -67,7 +68,7 @@ class CollectiveRequestTest {
         }
         assertEquals("ring", Collectives.resolveAlgorithm(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "auto", 8, 4, 1)));
         assertEquals("pairwise", Collectives.resolveAlgorithm(CollectiveRequest.of(CollectiveKind.ALL_TO_ALL, "AUTO", 8, 4, 1)));
-        Schedule s = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_GATHER, "auto", 8, 4, 1));
+        Schedule s = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_GATHER, "auto", 8, 4, 1));
         assertEquals("ring", s.algorithm());
         assertEquals("ring", CollectiveRequest.of(CollectiveKind.ALL_REDUCE, " Ring", 8, 4, 1).algorithm());
     }

@@ -2,6 +2,7 @@ package io.collemu.collectives;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
+import io.collemu.collectives.algo.Schedules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -117,7 +118,7 @@ class DataLevelTest {
     @ParameterizedTest(name = "{0} n={1} channels={2} size={3} variant={4}")
     @MethodSource("cases")
     void shouldProduceTheRightDataUnderRandomInterleavings(Algo algo, int n, int channels, long size, int variant) {
-        Schedule schedule = Collectives.schedule(request(algo, n, channels, size, variant));
+        Schedule schedule = Schedules.of(request(algo, n, channels, size, variant));
         int seeds = n >= 64 ? 1 : 2;
         for (long segment : SEGMENTS) {
             if (n >= 64 && segment == 7) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.collectives.algo.Schedules;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,7 +145,7 @@ class DataVerifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"ring", "tree", "halving-doubling", "hierarchical"})
     void shouldDetectAForwardThatDoesNotWaitForItsData(String algorithm) {
-        Schedule good = Collectives.schedule(
+        Schedule good = Schedules.of(
                 CollectiveRequest.of(CollectiveKind.ALL_REDUCE, algorithm, 61, 6, 2).withGpusPerServer(2));
         Schedule noDeps = mutate(good, rs -> new Forwarding(rs) {
             @Override
@@ -157,7 +158,7 @@ class DataVerifierTest {
 
     @Test
     void shouldDetectAForwardThatWaitsForTheWrongReceive() {
-        Schedule good = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 40, 4, 1));
+        Schedule good = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 40, 4, 1));
         // one channel, receives in step order: the receive before the right one is the previous step's
         Schedule shifted = mutate(good, rs -> new Forwarding(rs) {
             @Override
@@ -170,7 +171,7 @@ class DataVerifierTest {
 
     @Test
     void shouldDetectACopyThatShouldHaveReduced() {
-        Schedule good = Collectives.schedule(CollectiveRequest.of(CollectiveKind.REDUCE_SCATTER, "ring", 17, 3, 1));
+        Schedule good = Schedules.of(CollectiveRequest.of(CollectiveKind.REDUCE_SCATTER, "ring", 17, 3, 1));
         Schedule copying = mutate(good, rs -> new Forwarding(rs) {
             @Override
             public boolean reduces(int op) {
@@ -183,7 +184,7 @@ class DataVerifierTest {
 
     @Test
     void shouldDetectAMismatchedReceive() {
-        Schedule good = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_GATHER, "ring", 30, 4, 1));
+        Schedule good = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_GATHER, "ring", 30, 4, 1));
         Schedule wrong = mutate(good, rs -> new Forwarding(rs) {
             @Override
             public int matchOp(int op) {
@@ -196,7 +197,7 @@ class DataVerifierTest {
 
     @Test
     void shouldDetectACyclicDependencyAsADeadlock() {
-        Schedule good = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 30, 3, 1));
+        Schedule good = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 30, 3, 1));
         // every send waits for the last receive of its rank, which comes from a send that waits likewise
         Schedule cyclic = mutate(good, rs -> new Forwarding(rs) {
             @Override
@@ -226,7 +227,7 @@ class DataVerifierTest {
 
     @Test
     void shouldDetectAWrongTotalBytesSent() {
-        Schedule good = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_TO_ALL, "pairwise", 30, 4, 2));
+        Schedule good = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_TO_ALL, "pairwise", 30, 4, 2));
         Schedule lying = new Schedule() {
             @Override
             public CollectiveRequest request() {
@@ -273,7 +274,7 @@ class DataVerifierTest {
 
     @Test
     void shouldCountBytesSentPerRank() {
-        Schedule s = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 400, 4, 1));
+        Schedule s = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 400, 4, 1));
         long[] sent = DataVerifier.bytesSentPerRank(s);
         for (long b : sent) {
             assertEquals(600, b);

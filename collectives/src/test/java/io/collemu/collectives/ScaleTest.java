@@ -3,6 +3,7 @@ package io.collemu.collectives;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.collectives.algo.Schedules;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class ScaleTest {
         int n = algo.kind() == CollectiveKind.ALL_TO_ALL_V ? 2048 : N;
         int channels = algo.kind() == CollectiveKind.ALL_TO_ALL || algo.kind() == CollectiveKind.ALL_TO_ALL_V ? 1 : 4;
         long start = System.nanoTime();
-        Schedule s = Collectives.schedule(request(algo, n, 1L << 30, channels));
+        Schedule s = Schedules.of(request(algo, n, 1L << 30, channels));
         long created = System.nanoTime();
         long ops = 0;
         for (int r : new int[] {0, 1, n / 2, n - 1}) {
@@ -63,7 +64,7 @@ class ScaleTest {
 
     @Test
     void shouldKeepARingRankTinyAt32768() {
-        Schedule s = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 1L << 30, N, 8));
+        Schedule s = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 1L << 30, N, 8));
         RankSchedule r = s.rank(12_345);
         assertEquals(4 * (N - 1) * 8, r.opCount());
         assertEquals(2L * (N - 1) * (1L << 30), s.totalBytesSent());
@@ -77,7 +78,7 @@ class ScaleTest {
         System.gc();
         long heapBefore = rt.totalMemory() - rt.freeMemory();
         long start = System.nanoTime();
-        Schedule s = Collectives.schedule(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 1L << 30, N, 1));
+        Schedule s = Schedules.of(CollectiveRequest.of(CollectiveKind.ALL_REDUCE, "ring", 1L << 30, N, 1));
         long created = System.nanoTime();
         AtomicLong bytes = new AtomicLong();
         AtomicLong ops = new AtomicLong();

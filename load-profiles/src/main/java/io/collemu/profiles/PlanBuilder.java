@@ -5,6 +5,7 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Collectives;
 import io.collemu.collectives.Schedule;
+import io.collemu.collectives.algo.Schedules;
 import io.collemu.profiles.ExpandedOp.Peer;
 import io.collemu.profiles.ExpandedOp.Type;
 import io.collemu.profiles.expr.Env;
@@ -20,7 +21,7 @@ import java.util.SplittableRandom;
  * Binds a {@link Profile} to a fabric size and expands it into a {@link Plan}: for every job, its GPUs and
  * layout, then for every iteration every operation: compute becomes one task per GPU (scaled by the GPU's
  * straggler factor), a collective one {@link PlannedCollective} per communicator group (schedule built with
- * {@link Collectives#schedule}) and one task per member GPU.
+ * {@link io.collemu.collectives.algo.Schedules#of}) and one task per member GPU.
  *
  * <p>Dependencies of a GPU's task: the tasks of the same GPU that end the ops it depends on (stream order and
  * {@code after:}); an op with no task on that GPU (a send-recv the GPU is not part of, a one-rank group) passes
@@ -323,7 +324,7 @@ public final class PlanBuilder {
             Schedule schedule = s.schedules.get(request);
             if (schedule == null) {
                 try {
-                    schedule = Collectives.schedule(request);
+                    schedule = Schedules.of(request);
                 } catch (CollectiveException e) {
                     throw x.spec().loc().error("op '" + x.name() + "': " + e.getMessage());
                 }

@@ -3,7 +3,7 @@ package io.collemu.profiles;
 import io.collemu.collectives.Schedule;
 
 /**
- * One collective call of a plan: its schedule (from {@link io.collemu.collectives.Collectives#schedule}) and
+ * One collective call of a plan: its schedule (from {@link io.collemu.collectives.algo.Schedules#of}) and
  * the global GPU of each of its ranks. Collectives on a group communicator ({@code dp}, {@code tp}, ...) give
  * one instance per group; a send-recv with {@code peer:} gives one two-rank instance per neighbour pair.
  *

@@ -4,6 +4,7 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Collectives;
 import io.collemu.collectives.Schedule;
+import io.collemu.collectives.algo.Schedules;
 import io.collemu.node.cluster.ModelFactory;
 import io.collemu.node.engine.Job;
 import io.collemu.node.lp.CollectiveInstance;
@@ -124,7 +125,7 @@ public final class ModelAssembly {
     public Schedule schedule(SweepSpec sweep, CollectiveKind kind, long sizeBytes) {
         CollectiveRequest request = new CollectiveRequest(kind, sweep.algorithm(), sizeBytes, topology.gpuCount(),
                 sweep.channels(), sweep.root(), topology.gpusPerServer(), null, null);
-        return Collectives.schedule(request);
+        return Schedules.of(request);
     }
 
     /** The job of one sweep step: {@code iterations} calls of {@code schedule} back to back from {@code startPs}. */

@@ -7,6 +7,7 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Collectives;
 import io.collemu.collectives.Schedule;
+import io.collemu.collectives.algo.Schedules;
 
 import io.collemu.node.lp.Fabric;
 import io.collemu.topology.model.Topology;
@@ -41,7 +42,7 @@ class AnalyticalAgreementTest {
         int n = fabric.gpuCount();
         long size = 64L << 20;
         long seg = 256 << 10;
-        Schedule s = Collectives.schedule(new CollectiveRequest(kind, algorithm, size, n, 1, 0, 1, null, null));
+        Schedule s = Schedules.of(new CollectiveRequest(kind, algorithm, size, n, 1, 0, 1, null, null));
         ExecutionResult r = TestRuns.runSchedule(fabric, s, seg, EngineKind.SEQUENTIAL, 1);
         long measured = r.instanceEndPs()[0] - r.instanceStartPs()[0];
         long expected = expectedPs(fabric, kind, n, size / n, seg);
@@ -74,7 +75,7 @@ class AnalyticalAgreementTest {
         Fabric fabric = fabric(spec);
         int n = fabric.gpuCount();
         long size = 4096L * n; // one 4 KiB chunk per step, below the segment size
-        Schedule s = Collectives.schedule(new CollectiveRequest(kind, algorithm, size, n, 1, 0, 1, null, null));
+        Schedule s = Schedules.of(new CollectiveRequest(kind, algorithm, size, n, 1, 0, 1, null, null));
         ExecutionResult r = TestRuns.runSchedule(fabric, s, 64 << 10, EngineKind.SEQUENTIAL, 1);
         long measured = r.instanceEndPs()[0] - r.instanceStartPs()[0];
         long expected = expectedPs(fabric, kind, n, 4096, 64 << 10);

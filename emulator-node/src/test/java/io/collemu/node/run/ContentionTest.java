@@ -7,6 +7,7 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Collectives;
 import io.collemu.collectives.Schedule;
+import io.collemu.collectives.algo.Schedules;
 
 import io.collemu.node.lp.Fabric;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class ContentionTest {
             pairs[2 * (i - 1) + 1] = 0;
         }
         long size = 32L << 20;
-        Schedule s = Collectives.schedule(new CollectiveRequest(CollectiveKind.SEND_RECV, "auto", size, n, 1, 0, 1,
+        Schedule s = Schedules.of(new CollectiveRequest(CollectiveKind.SEND_RECV, "auto", size, n, 1, 0, 1,
                 null, pairs));
         ExecutionResult r = TestRuns.runSchedule(f, s, 64 << 10, EngineKind.SEQUENTIAL, 1);
         double seconds = (r.instanceEndPs()[0] - r.instanceStartPs()[0]) * 1e-12;

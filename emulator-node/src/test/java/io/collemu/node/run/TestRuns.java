@@ -4,6 +4,7 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Collectives;
 import io.collemu.collectives.Schedule;
+import io.collemu.collectives.algo.Schedules;
 import io.collemu.node.actor.ActorEngine;
 import io.collemu.node.actor.Grouping;
 import io.collemu.node.engine.Engine;
@@ -70,7 +71,7 @@ public final class TestRuns {
 
     public static Schedule schedule(CollectiveKind kind, String algorithm, long sizeBytes, int ranks, int channels,
             int gpusPerServer) {
-        return Collectives.schedule(new CollectiveRequest(kind, algorithm, sizeBytes, ranks, channels, 0,
+        return Schedules.of(new CollectiveRequest(kind, algorithm, sizeBytes, ranks, channels, 0,
                 gpusPerServer, null, null));
     }
 
