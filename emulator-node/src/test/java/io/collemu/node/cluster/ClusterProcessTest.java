@@ -92,21 +92,30 @@ class ClusterProcessTest {
     static final String[] OVERSUBSCRIBED = {
         "--topology", "leaf-spine:leaves=4,spines=1,hosts-per-leaf=4,link=pluggable-dsp-800g,oversubscription=4",
         "--collective", "all-to-all", "--algorithm", "direct", "--sizes", "2M"};
+    /** A load profile that names its own fabric (two jobs on a leaf-spine), made small. */
+    static final String[] PROFILE = {
+        "--profile", "two-jobs", "--param", "aGradBytes=32M", "--param", "bGradBytes=32M", "--param", "iterations=1",
+        "--param", "warmup=0"};
+    static final List<String> SWEEP_FILES = List.of("collectives.csv", "latency.hgrm", "latency.hlog", "ports.csv",
+            "nccl-tests.txt");
+    static final List<String> PROFILE_FILES = List.of("collectives.csv", "latency.hgrm", "latency.hlog", "ports.csv",
+            "iterations.csv", "ops.csv");
 
     @Test
     @Timeout(240)
     void shouldGiveTheSingleJvmResultsOnThreeProcesses() throws Exception {
         int seed = freePort();
-        for (String[] workload : List.of(WORKLOADS, OVERSUBSCRIBED)) {
-            Path single = Files.createDirectories(tmp.resolve("single-" + workload.length));
+        List<String[]> workloads = List.of(WORKLOADS, OVERSUBSCRIBED, PROFILE);
+        for (String[] workload : workloads) {
+            Path single = Files.createDirectories(tmp.resolve("single-" + workloads.indexOf(workload)));
             Result a = collemu(concat(workload, "--engine", "actors", "--no-progress", "--out", single.toString()));
             assertEquals(0, a.code(), a.err());
         }
         startNode(seed, tmp.resolve("node1.log"));
         startNode(seed, tmp.resolve("node2.log"));
-        for (String[] workload : List.of(WORKLOADS, OVERSUBSCRIBED)) {
-            Path single = tmp.resolve("single-" + workload.length);
-            Path multi = Files.createDirectories(tmp.resolve("multi-" + workload.length));
+        for (String[] workload : workloads) {
+            Path single = tmp.resolve("single-" + workloads.indexOf(workload));
+            Path multi = Files.createDirectories(tmp.resolve("multi-" + workloads.indexOf(workload)));
             Result b = collemu(concat(workload, "--engine", "actors", "--no-progress", "--out", multi.toString(),
                     "--members", "3", "--port", String.valueOf(seed), "--member-wait", "90", "--threads", "1"));
             assertEquals(0, b.code(), b.err() + "\nnode log:\n" + Files.readString(tmp.resolve("node1.log")));
@@ -114,8 +123,7 @@ class ClusterProcessTest {
             // the same nodes serve the next run: they rejoin once this run's leader has left
             Path da = onlyRunDir(single);
             Path db = onlyRunDir(multi);
-            for (String f : List.of("collectives.csv", "latency.hgrm", "latency.hlog", "ports.csv",
-                    "nccl-tests.txt")) {
+            for (String f : workload == PROFILE ? PROFILE_FILES : SWEEP_FILES) {
                 assertEquals(Files.readString(da.resolve(f)), Files.readString(db.resolve(f)),
                         f + " differs between 1 and 3 members");
             }
