@@ -31,6 +31,7 @@ public final class CollemuCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
         // initialise SLF4J before any actor system logs from another thread (avoids its replay warning)
         org.slf4j.LoggerFactory.getLogger(CollemuCommand.class);

@@ -16,6 +16,7 @@ public final class Sizes {
     private Sizes() {
     }
 
+    /** Sizes from a list of sizes and ranges, in order; errors name {@code flag}. */
     public static List<Long> parseList(String text, String flag) {
         List<Long> out = new ArrayList<>();
         for (String part : text.split(",")) {

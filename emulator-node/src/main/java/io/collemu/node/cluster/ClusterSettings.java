@@ -18,10 +18,12 @@ public record ClusterSettings(String host, int port, List<String> seedNodes, int
 
     public static final String SYSTEM = "collemu";
 
+    /** Whether members talk TLS (a key store is given). */
     public boolean tls() {
         return keyStore != null;
     }
 
+    /** This member's Pekko address, e.g. {@code pekko://collemu@127.0.0.1:25520}. */
     public String selfAddress() {
         return "pekko://" + SYSTEM + "@" + host + ":" + port;
     }

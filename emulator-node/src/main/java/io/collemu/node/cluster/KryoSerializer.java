@@ -47,6 +47,7 @@ public final class KryoSerializer extends JSerializer {
 
     private final Pool<Kryo> pool;
 
+    /** Created by Pekko from the configuration, once per actor system. */
     public KryoSerializer(ExtendedActorSystem system) {
         ActorRefResolver resolver = ActorRefResolver.get(Adapter.toTyped(system));
         this.pool = new Pool<>(true, false, 16) {

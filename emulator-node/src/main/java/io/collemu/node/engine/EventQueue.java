@@ -19,6 +19,7 @@ public final class EventQueue {
     private Object[] payload;
     private int size;
 
+    /** An empty queue with room for {@code initialCapacity} events before it grows. */
     public EventQueue(int initialCapacity) {
         int c = Math.max(16, initialCapacity);
         timePs = new long[c];
@@ -29,10 +30,12 @@ public final class EventQueue {
         payload = new Object[c];
     }
 
+    /** Pending events. */
     public int size() {
         return size;
     }
 
+    /** Whether no event is pending. */
     public boolean isEmpty() {
         return size == 0;
     }
@@ -42,26 +45,32 @@ public final class EventQueue {
         return timePs[0];
     }
 
+    /** Destination LP of the earliest event; only valid when not empty. */
     public int peekDstLp() {
         return (int) (route[0] >>> 32);
     }
 
+    /** Source LP of the earliest event; only valid when not empty. */
     public int peekSrcLp() {
         return (int) route[0];
     }
 
+    /** Kind of the earliest event; only valid when not empty. */
     public int peekKind() {
         return kind[0];
     }
 
+    /** Packed argument of the earliest event; only valid when not empty. */
     public long peekAux() {
         return aux[0];
     }
 
+    /** Payload of the earliest event (may be null); only valid when not empty. */
     public Object peekPayload() {
         return payload[0];
     }
 
+    /** Adds an event; O(log n), no allocation unless the queue grows. */
     public void add(long atPs, int dstLp, int srcLp, long srcSeq, int eventKind, Object eventPayload, long eventAux) {
         if (size == timePs.length) {
             grow();

@@ -135,6 +135,7 @@ public final class EgressPort {
         }
     }
 
+    /** What this port did so far. */
     public PortStats stats() {
         return new PortStats(port, bytesSent, busyPs, peakWaitingBytes, segmentsSent, creditStalls,
                 creditCapacityBytes - creditBytes);

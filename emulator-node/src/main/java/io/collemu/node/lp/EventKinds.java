@@ -22,14 +22,17 @@ public final class EventKinds {
     private EventKinds() {
     }
 
+    /** The aux of a CREDIT message: the upstream port and the bytes returned. */
     public static long packCredit(int port, int bytes) {
         return ((long) port << 32) | (bytes & 0xffffffffL);
     }
 
+    /** The upstream port of a CREDIT message's aux. */
     public static int creditPort(long aux) {
         return (int) (aux >>> 32);
     }
 
+    /** The bytes of a CREDIT message's aux. */
     public static int creditBytes(long aux) {
         return (int) aux;
     }

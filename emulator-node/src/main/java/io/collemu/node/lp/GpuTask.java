@@ -11,14 +11,17 @@ package io.collemu.node.lp;
  */
 public record GpuTask(int instance, int rank, long computePs, int[] deps, long notBeforePs) {
 
+    /** This GPU's rank {@code rank} of collective instance {@code instance}. */
     public static GpuTask collective(int instance, int rank, int[] deps, long notBeforePs) {
         return new GpuTask(instance, rank, 0, deps, notBeforePs);
     }
 
+    /** A compute span of {@code computePs}. */
     public static GpuTask compute(long computePs, int[] deps, long notBeforePs) {
         return new GpuTask(-1, -1, computePs, deps, notBeforePs);
     }
 
+    /** Whether this is a compute span (else a collective rank). */
     public boolean isCompute() {
         return instance < 0;
     }

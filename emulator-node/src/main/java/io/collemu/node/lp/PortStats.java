@@ -1,12 +1,14 @@
 package io.collemu.node.lp;
 
-/** What one egress port did during a run. */
 /**
+ * What one egress port did during a run.
+ *
  * @param creditDeficitBytes credit not back home when the report was taken (0 once a run has drained)
  */
 public record PortStats(int port, long bytesSent, long busyPs, long peakQueueBytes, long segmentsSent,
         long creditStalls, long creditDeficitBytes) {
 
+    /** Two runs of the same port added up (peak queue: the larger). */
     public PortStats plus(PortStats o) {
         return new PortStats(port, bytesSent + o.bytesSent, busyPs + o.busyPs,
                 Math.max(peakQueueBytes, o.peakQueueBytes), segmentsSent + o.segmentsSent,

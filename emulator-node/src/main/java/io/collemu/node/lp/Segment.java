@@ -32,6 +32,7 @@ public final class Segment {
     /** Index in {@link #path} of the port it is at (or is next to enter). */
     public int hops;
 
+    /** An empty segment; the injecting GPU fills every field. */
     public Segment() {
     }
 }

@@ -18,6 +18,7 @@ public final class EnergyAccount {
     private EnergyAccount() {
     }
 
+    /** Per port: its counters and the optics energy of both link ends over {@code durationPs}. */
     public static List<PortRecord> portRecords(Topology t, PortStats[] portsById, long durationPs) {
         List<PortRecord> out = new ArrayList<>(portsById.length);
         for (int p = 0; p < portsById.length; p++) {
@@ -39,6 +40,7 @@ public final class EnergyAccount {
         return out;
     }
 
+    /** Dynamic and idle optics energy of every port. */
     public static double totalJoules(List<PortRecord> ports) {
         double j = 0;
         for (PortRecord r : ports) {
@@ -47,6 +49,7 @@ public final class EnergyAccount {
         return j;
     }
 
+    /** Traffic-dependent optics energy of every port. */
     public static double dynamicJoules(List<PortRecord> ports) {
         double j = 0;
         for (PortRecord r : ports) {

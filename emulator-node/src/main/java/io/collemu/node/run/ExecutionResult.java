@@ -85,6 +85,7 @@ public record ExecutionResult(EngineStats stats, long startPs, long endPs, long[
                 bytes, reports);
     }
 
+    /** From the start of the emulation to the end of its last task. */
     public long durationPs() {
         return endPs - startPs;
     }
