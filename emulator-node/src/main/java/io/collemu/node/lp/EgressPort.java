@@ -26,6 +26,8 @@ public final class EgressPort {
     final long creditCapacityBytes;
     private final boolean exactRate;
     private final long rateMbps;
+    /** Payload bytes per wire byte of this link, in millionths (framing overhead; 1,000,000 = none). */
+    private final long efficiencyPpm;
     private final SegmentQueue queue = new SegmentQueue();
     long creditBytes;
     long waitingBytes;
@@ -60,6 +62,13 @@ public final class EgressPort {
         this.creditBytes = creditCapacityBytes;
         this.exactRate = rateBps % 1_000_000L == 0;
         this.rateMbps = rateBps / 1_000_000L;
+        this.efficiencyPpm = fabric.efficiencyPpm(port);
+    }
+
+    /** Wire bytes of {@code protocolBytes} on this link: its framing adds {@code 1/efficiency - 1}, rounded up. */
+    public long wireBytes(long protocolBytes) {
+        return efficiencyPpm == Fabric.FULL_EFFICIENCY_PPM ? protocolBytes
+                : (protocolBytes * Fabric.FULL_EFFICIENCY_PPM + efficiencyPpm - 1) / efficiencyPpm;
     }
 
     /** Serialization time of {@code bytes} at this port's line rate, rounded up to a picosecond. */
@@ -74,8 +83,9 @@ public final class EgressPort {
 
     void enqueue(Segment s, long nowPs) {
         s.enqueuePs = nowPs;
+        s.wireBytes = (int) wireBytes(s.protocolBytes);
         queue.add(s);
-        waitingBytes += s.sizeBytes;
+        waitingBytes += s.wireBytes;
         if (waitingBytes > peakWaitingBytes) {
             peakWaitingBytes = waitingBytes;
         }
@@ -92,18 +102,18 @@ public final class EgressPort {
         }
         Segment s = queue.peek();
         boolean credited = peerGpuLp < 0;
-        if (credited && creditBytes < s.sizeBytes) {
+        if (credited && creditBytes < s.wireBytes) {
             creditStalls++;
             return null;
         }
         queue.poll();
         long now = ctx.nowPs();
         if (credited) {
-            creditBytes -= s.sizeBytes;
+            creditBytes -= s.wireBytes;
         }
-        waitingBytes -= s.sizeBytes;
+        waitingBytes -= s.wireBytes;
         s.queuedPs += now - s.enqueuePs;
-        long txPs = serializationPs(s.sizeBytes);
+        long txPs = serializationPs(s.wireBytes);
         busy = true;
         busyPs += txPs;
         ctx.schedule(now + txPs, EventKinds.TX_DONE, s, localIndex);
@@ -113,11 +123,12 @@ public final class EgressPort {
     /** The segment has left the serializer: hand it to the next LP. The caller must not touch it afterwards. */
     void finishTx(Segment s, LpContext ctx, Fabric fabric) {
         busy = false;
-        bytesSent += s.sizeBytes;
+        bytesSent += s.wireBytes;
         segmentsSent++;
         long now = ctx.nowPs();
         s.upstreamLp = ownerLp;
         s.upstreamPort = port;
+        s.creditBytes = s.wireBytes;
         s.hops++;
         if (peerGpuLp >= 0) {
             ctx.send(peerGpuLp, now + linkLatencyPs, EventKinds.DELIVER, s, 0);

@@ -27,7 +27,12 @@ public final class Fabric {
     /** Per node: the server whose scale-up switch it is (or whose GPU it is), else -1. */
     private final int[] serverOfNode;
     private final long lookaheadPs;
+    /** Per port, payload bytes per wire byte in millionths; null = every link carries payload at its line rate. */
+    private final long[] efficiencyPpm;
     private long[] inboundLookaheadPs;
+
+    /** Payload at line rate: no framing overhead, in millionths. */
+    public static final long FULL_EFFICIENCY_PPM = 1_000_000L;
 
     /** The LPs of {@code topology}, routed by hashed ECMP. */
     public Fabric(Topology topology) {
@@ -40,6 +45,16 @@ public final class Fabric {
      * @throws IllegalArgumentException if a link has no latency (the engines need a positive lookahead)
      */
     public Fabric(Topology topology, Router router) {
+        this(topology, router, null);
+    }
+
+    /**
+     * The LPs of {@code topology}, routed by {@code router}, each link carrying payload at its data efficiency.
+     *
+     * @param portEfficiency per port, payload bytes per wire byte in (0, 1] (framing overhead); null = 1 everywhere
+     * @throws IllegalArgumentException if a link has no latency or an efficiency is out of range
+     */
+    public Fabric(Topology topology, Router router, double[] portEfficiency) {
         this.topology = topology;
         this.router = router;
         this.gpuCount = topology.gpuCount();
@@ -79,6 +94,42 @@ public final class Fabric {
                     + ": a link has zero latency; the engines need a positive lookahead");
         }
         this.lookaheadPs = ports == 0 ? 1 : min;
+        this.efficiencyPpm = portEfficiency == null ? null : efficiencies(portEfficiency, ports);
+    }
+
+    private static long[] efficiencies(double[] e, int ports) {
+        if (e.length != ports) {
+            throw new IllegalArgumentException("port efficiencies: " + e.length + " for " + ports + " ports");
+        }
+        long[] out = new long[ports];
+        for (int p = 0; p < ports; p++) {
+            if (!(e[p] > 0 && e[p] <= 1)) {
+                throw new IllegalArgumentException("port " + p + ": data efficiency " + e[p] + " is not in (0, 1]");
+            }
+            out[p] = Math.max(1, Math.round(e[p] * FULL_EFFICIENCY_PPM));
+        }
+        return out;
+    }
+
+    /** Payload bytes per wire byte of the link behind {@code port}, in millionths. */
+    public long efficiencyPpm(int port) {
+        return efficiencyPpm == null ? FULL_EFFICIENCY_PPM : efficiencyPpm[port];
+    }
+
+    /**
+     * The unloaded latency of a path of egress ports, without serialization: every link's latency plus the
+     * port-to-port latency of every switch it enters.
+     */
+    public long pathLatencyPs(int[] path) {
+        long ps = 0;
+        for (int port : path) {
+            ps += topology.portLinkLatencyPs(port);
+            int peer = topology.portPeer(port);
+            if (topology.nodeKind(peer) == NodeKind.SWITCH) {
+                ps += topology.switchLatencyPs(peer);
+            }
+        }
+        return ps;
     }
 
     /**

@@ -172,8 +172,8 @@ public final class GpuLp implements Lp {
         InstanceExec e = execs[task];
         if (e == null) {
             GpuTask t = tasks[task];
-            e = new InstanceExec(workload.instances().get(t.instance()), t.rank(), task, options, gpu,
-                    fabric.router(), pathScratch);
+            e = new InstanceExec(workload.instances().get(t.instance()), t.rank(), task, options, gpu, fabric,
+                    pathScratch);
             execs[task] = e;
         }
         return e;

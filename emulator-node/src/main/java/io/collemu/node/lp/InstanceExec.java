@@ -18,8 +18,9 @@ final class InstanceExec {
     final RankSchedule schedule;
     final int task;
     private final int gpu;
-    private final Router router;
+    private final Fabric fabric;
     private final ModelOptions options;
+    private final InstanceTiming timing;
     /** The owning GPU's path buffer, shared by its instances (only used inside one call). */
     private final int[] pathScratch;
     /** Bytes received (and reduced) per op; only recv ops are used. */
@@ -30,7 +31,13 @@ final class InstanceExec {
     private final long[] nextOffsetBytes;
     /** Per stream, segments waiting in the GPU's egress queue (not yet serializing). */
     private final int[] waiting;
+    /** Per stream, the earliest time it may inject again (base latency, step latency, channel pacing). */
     private final long[] readyAtPs;
+    /** Per stream, the time of the wake-up (STEP_READY) already scheduled, to schedule each one once. */
+    private final long[] wakePs;
+    /** Per stream, the software latency of the current op's step, and whether it has been paid. */
+    private final long[] stepPs;
+    private final boolean[] stepPaid;
     /** Per stream, cached facts of the current op. */
     private final int[] curDstGpu;
     private final long[] curFlowHash;
@@ -53,14 +60,15 @@ final class InstanceExec {
     private boolean started;
     private boolean done;
 
-    InstanceExec(CollectiveInstance instance, int rank, int task, ModelOptions options, int gpu, Router router,
+    InstanceExec(CollectiveInstance instance, int rank, int task, ModelOptions options, int gpu, Fabric fabric,
             int[] pathScratch) {
         this.instance = instance;
         this.schedule = instance.schedule().rank(rank);
         this.task = task;
         this.gpu = gpu;
-        this.router = router;
+        this.fabric = fabric;
         this.options = options;
+        this.timing = instance.timing();
         this.pathScratch = pathScratch;
         RankSchedule rs = schedule;
         long segmentBytes = options.segmentBytes();
@@ -92,6 +100,9 @@ final class InstanceExec {
         this.nextOffsetBytes = new long[streams];
         this.waiting = new int[streams];
         this.readyAtPs = new long[streams];
+        this.wakePs = new long[streams];
+        this.stepPs = new long[streams];
+        this.stepPaid = new boolean[streams];
         this.curDstGpu = new int[streams];
         this.curFlowHash = new long[streams];
         this.curMatchOp = new int[streams];
@@ -112,19 +123,21 @@ final class InstanceExec {
         return started;
     }
 
-    /** The task has started: every stream's first op becomes its head. */
+    /** The task has started: every stream's first op becomes its head, after the instance's base latency. */
     void start(LpContext ctx) {
         started = true;
         for (int s = 0; s < streams(); s++) {
-            beginOp(s, ctx);
+            beginOp(s);
+            readyAtPs[s] = ctx.nowPs() + timing.baseLatencyPs();
         }
     }
 
     /**
-     * Caches the facts of stream s's current send op (destination, flow hash, path, dependencies) and applies the
-     * step latency: the stream may not inject before it has elapsed (a STEP_READY event marks the moment).
+     * Caches the facts of stream s's current send op (destination, flow hash, path, dependencies) and its step's
+     * software latency: in the nccl mode NCCL's per-step latency for that peer (same server or not) less what the
+     * path's links and switches already take unloaded; else the flat {@code --step-latency-ns}.
      */
-    private void beginOp(int s, LpContext ctx) {
+    private void beginOp(int s) {
         if (cursor[s] >= streamOps[s].length) {
             return;
         }
@@ -136,25 +149,43 @@ final class InstanceExec {
             curDstGpu[s] = dst;
             long flowId = flowId(options.seed(), instance.id(), s);
             curFlowHash[s] = Router.flowHash(gpu, dst, flowId);
-            int hops = router.path(gpu, dst, flowId, pathScratch);
+            int hops = fabric.router().path(gpu, dst, flowId, pathScratch);
             curPath[s] = Arrays.copyOf(pathScratch, hops);
         }
-        if (options.stepLatencyPs() > 0) {
-            readyAtPs[s] = ctx.nowPs() + options.stepLatencyPs();
+        stepPaid[s] = false;
+        if (timing.isIdeal()) {
+            stepPs[s] = options.stepLatencyPs();
+        } else {
+            int server = fabric.topology().serverOfGpu(gpu);
+            boolean intra = server >= 0 && server == fabric.topology().serverOfGpu(dst);
+            long step = intra ? timing.intraStepPs() : timing.interStepPs();
+            stepPs[s] = Math.max(0, step - fabric.pathLatencyPs(curPath[s]));
+        }
+    }
+
+    /** Makes sure a STEP_READY wakes stream s when it may inject again. */
+    private void wake(int s, LpContext ctx) {
+        if (wakePs[s] != readyAtPs[s]) {
+            wakePs[s] = readyAtPs[s];
             ctx.schedule(readyAtPs[s], EventKinds.STEP_READY, null, ((long) task << 32) | s);
         }
     }
 
     /**
-     * The next segment of stream s, if the task has started, the stream's egress window has room, its step
-     * latency has elapsed and the schedule's dependencies allow those bytes now; else null. The stream moves on
-     * past the segment (to its next op when the op is complete), and the segment counts as waiting.
+     * The next segment of stream s, if the task has started, the stream's egress window has room, the schedule's
+     * dependencies allow those bytes now, and the stream is ready: its base latency, its step's software latency
+     * (counted from the moment the step's first segment may go: the receiver notices the data, then posts the
+     * send) and the channel's pacing have elapsed; else null, with a wake-up scheduled when only time is missing.
+     * The stream moves on past the segment (to its next op when the op is complete); the segment counts as waiting.
      */
     Segment takeSegment(int s, LpContext ctx) {
         int[] ops = streamOps[s];
         long now = ctx.nowPs();
-        if (!started || cursor[s] >= ops.length || waiting[s] >= options.maxWaitingPerStream()
-                || now < readyAtPs[s]) {
+        if (!started || cursor[s] >= ops.length || waiting[s] >= options.maxWaitingPerStream()) {
+            return null;
+        }
+        if (now < readyAtPs[s]) {
+            wake(s, ctx);
             return null;
         }
         int op = ops[cursor[s]];
@@ -165,6 +196,14 @@ final class InstanceExec {
         if (!depsSatisfied(s, a, a + len)) {
             return null;
         }
+        if (!stepPaid[s]) {
+            stepPaid[s] = true;
+            if (stepPs[s] > 0) {
+                readyAtPs[s] = now + stepPs[s];
+                wake(s, ctx);
+                return null;
+            }
+        }
         depCursor[s] = 0; // the next segment checks its dependencies against its own range
         Segment g = new Segment();
         g.instance = instance.id();
@@ -173,6 +212,7 @@ final class InstanceExec {
         g.recvOp = curMatchOp[s];
         g.opOffsetBytes = off;
         g.sizeBytes = (int) len;
+        g.protocolBytes = (int) timing.protocolBytes(len);
         g.stream = s;
         g.flowHash = curFlowHash[s];
         g.injectPs = now;
@@ -181,10 +221,13 @@ final class InstanceExec {
         g.path = curPath[s];
         g.hops = 0;
         waiting[s]++;
+        if (timing.streamPsPerByte() > 0) {
+            readyAtPs[s] = now + (long) Math.ceil(len * timing.streamPsPerByte());
+        }
         if (off + len == opBytes) {
             cursor[s]++;
             nextOffsetBytes[s] = 0;
-            beginOp(s, ctx);
+            beginOp(s);
         } else {
             nextOffsetBytes[s] = off + len;
         }

@@ -15,6 +15,12 @@ public final class Segment {
     /** Offset of this segment inside its op, in bytes. */
     public long opOffsetBytes;
     public int sizeBytes;
+    /** Bytes of the protocol's lines carrying it (its size for Simple; more for LL and LL128). */
+    public int protocolBytes;
+    /** Bytes it takes on the wire of the port it is queued at (its protocol bytes plus that link's framing). */
+    public int wireBytes;
+    /** Bytes of the ingress buffer it occupies now, charged by the port that sent it last (wire bytes there). */
+    public int creditBytes;
     /** Stream of the sending rank (for its injection window). */
     public int stream;
     public long flowHash;

@@ -44,10 +44,10 @@ public final class SwitchPortLp implements Lp {
                 Segment s = (Segment) payload;
                 int upstreamLp = s.upstreamLp;
                 int upstreamPort = s.upstreamPort;
-                int sizeBytes = s.sizeBytes;
+                int creditBytes = s.creditBytes; // what the upstream port charged this switch's ingress buffer
                 port.finishTx(s, ctx, fabric);
                 ctx.send(upstreamLp, ctx.nowPs() + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT, null,
-                        EventKinds.packCredit(upstreamPort, sizeBytes));
+                        EventKinds.packCredit(upstreamPort, creditBytes));
                 port.tryStart(ctx);
             }
             case EventKinds.CREDIT -> {

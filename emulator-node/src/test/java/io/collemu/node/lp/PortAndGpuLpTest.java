@@ -87,6 +87,8 @@ class PortAndGpuLpTest {
         for (int i = 0; i < segs.length; i++) {
             segs[i] = new Segment();
             segs[i].sizeBytes = 4 << 20;
+            segs[i].protocolBytes = 4 << 20;
+            segs[i].creditBytes = 4 << 20;
             segs[i].dstGpu = dstGpu;
             segs[i].upstreamLp = 7 - i;
             segs[i].upstreamPort = i;
@@ -146,6 +148,7 @@ class PortAndGpuLpTest {
         s.dstGpu = 1;
         s.recvOp = 0;
         s.sizeBytes = (int) size;
+        s.protocolBytes = (int) size;
         s.injectPs = injectPs;
         return s;
     }
