@@ -49,9 +49,7 @@ final class WindowScheduler {
         this.crossLookaheadPs = crossLookaheadPs;
         long max = 0;
         for (long l : inboundLookaheadPs) {
-            if (l < Long.MAX_VALUE / 4) {
-                max = Math.max(max, l);
-            }
+            max = Math.max(max, l); // a group nothing can reach (lookahead "none") makes it unbounded
         }
         this.maxLookaheadPs = max;
         this.localNextPs = new long[n];
@@ -132,12 +130,12 @@ final class WindowScheduler {
             return NONE;
         }
         windows++;
-        long candidatesBefore = Math.min(t + maxLookaheadPs, globalLimit);
+        long candidatesBefore = Math.min(reach(t, maxLookaheadPs), globalLimit);
         int deferredCount = 0;
         while (!idle.isEmpty() && idle.peekKey() < candidatesBefore) {
             long key = idle.peekKey();
             int g = idle.poll();
-            long horizon = Math.min(t + inboundLookaheadPs[g], globalLimit);
+            long horizon = Math.min(reach(t, inboundLookaheadPs[g]), globalLimit);
             if (key < horizon) {
                 markStarted(g);
                 incomingMinPs[g] = NONE;
@@ -156,6 +154,14 @@ final class WindowScheduler {
             idle.set(deferred[i], deferredKeys[i]);
         }
         return t;
+    }
+
+    /**
+     * How far a window starting at {@code t} may run for a group with that inbound lookahead: a group no other
+     * group can message (lookahead "none", e.g. one GPU alone, or a server with no link out) runs to the end.
+     */
+    private static long reach(long t, long lookaheadPs) {
+        return lookaheadPs >= Long.MAX_VALUE / 8 ? NONE : t + lookaheadPs;
     }
 
     /** Local windows started so far. */

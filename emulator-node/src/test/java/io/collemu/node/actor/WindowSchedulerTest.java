@@ -59,4 +59,13 @@ class WindowSchedulerTest {
         assertEquals(NONE, s.nextWindow(0, (g, h, e) -> { }));
         assertEquals(List.of("0<100#0"), window(s, 50));
     }
+
+    @Test
+    void shouldRunAGroupNothingCanReachToTheEndInOneWindow() {
+        // one GPU alone, or a server with no link out: its inbound lookahead is "none"
+        WindowScheduler s = new WindowScheduler(new long[] {Long.MAX_VALUE / 4}, NONE);
+        s.markStarted(0);
+        s.done(0, 100, new int[0], new long[0]);
+        assertEquals(List.of("0<" + NONE + "#0"), window(s, 0), "no horizon: it runs everything");
+    }
 }

@@ -93,4 +93,31 @@ class EngineEquivalenceTest {
                 mode)), mode + " " + spec + " " + kind + " size " + size + " seg " + seg + " channels " + channels + " threads "
                         + threads);
     }
+
+    static Stream<Arguments> smallestFabrics() {
+        return Stream.of(
+                Arguments.of("one GPU alone", "nodes:\n  - {id: gpu0, kind: gpu, server: 0}\nlinks: []\n"),
+                Arguments.of("two GPUs on NVLink only", "nodes:\n  - {id: gpu0, kind: gpu, server: 0}\n"
+                        + "  - {id: gpu1, kind: gpu, server: 0}\nlinks:\n"
+                        + "  - {a: gpu0, b: gpu1, aModel: nvlink4, bModel: nvlink4}\n"),
+                Arguments.of("two GPUs, two servers, one cable", "nodes:\n  - {id: gpu0, kind: gpu, server: 0}\n"
+                        + "  - {id: gpu1, kind: gpu, server: 1}\nlinks:\n"
+                        + "  - {a: gpu0, b: gpu1, model: cpo-800g, cableMetres: 2}\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smallestFabrics")
+    @org.junit.jupiter.api.Timeout(60)
+    void shouldFinishTheSmallestFabricsOnEveryEngine(String name, String yaml) {
+        Fabric f = new Fabric(io.collemu.topology.yaml.TopologyYamlLoader.load(yaml, name + ".yaml",
+                java.util.Map.of()));
+        for (CollectiveKind kind : new CollectiveKind[] {CollectiveKind.ALL_REDUCE, CollectiveKind.ALL_TO_ALL}) {
+            Schedule s = TestRuns.schedule(kind, "auto", 1 << 20, f.gpuCount(), 2, 1);
+            List<String> oracle = Fingerprint.of(TestRuns.runSchedule(f, s, 64 << 10, EngineKind.SEQUENTIAL, 1));
+            for (Grouping.Mode mode : Grouping.Mode.values()) {
+                Fingerprint.assertSame(oracle, Fingerprint.of(TestRuns.runSchedule(f, s, 64 << 10,
+                        EngineKind.ACTORS, 2, mode)), name + " " + kind + " " + mode);
+            }
+        }
+    }
 }
