@@ -54,7 +54,7 @@ public final class Comparison {
         }
         List<Session> sessions = new ArrayList<>();
         for (String link : distinct) {
-            sessions.add(new Session(base.withLink(link)));
+            sessions.add(new Session(base.withLink(link), Runtime.getRuntime().maxMemory()));
         }
         Path dir = Runner.createRunDirectory(base.runsRoot());
         listener.started(dir, sessions.get(0).assembly().topology());

@@ -26,7 +26,7 @@ public final class Runner {
      * @throws io.collemu.node.actor.MemberLostException if a cluster member never comes or is lost
      */
     public static RunResult run(RunSettings settings, RunListener listener) throws IOException {
-        Session session = new Session(settings);
+        Session session = new Session(settings, Runtime.getRuntime().maxMemory());
         try (Engine engine = Engines.create(settings.engine())) {
             if (engine instanceof ClusterEngine ce) {
                 listener.engineReady("cluster of " + settings.engine().members() + " members up at "

@@ -26,10 +26,22 @@ public final class Session {
     private final RunSettings settings;
     private final ModelAssembly assembly;
 
-    /** @throws RuntimeException a one-line user error if the topology, profile or a schedule is invalid */
-    public Session(RunSettings settings) {
+    /**
+     * @param maxHeapBytes the heap this JVM may use, against which the run's cost is checked
+     * @throws RuntimeException a one-line user error if the topology, profile or a schedule is invalid, or the run
+     *                          cannot fit the heap or would run for days ({@link CostEstimate})
+     */
+    public Session(RunSettings settings, long maxHeapBytes) {
         this.settings = settings;
         this.assembly = ModelAssembly.of(settings);
+        long seg = settings.model().segmentBytes();
+        if (settings.workload() instanceof SweepSpec sweep) {
+            CostEstimate.sweep(assembly, sweep, seg).check(maxHeapBytes,
+                    "lower --sizes, --iterations or the fabric's GPUs, or raise --segment-bytes");
+        } else {
+            CostEstimate.profile(assembly, assembly.plan(), seg).check(maxHeapBytes,
+                    "lower the profile's sizes, iterations or jobs, or raise --segment-bytes");
+        }
     }
 
     /** The model assembly (topology as resolved, fabric). */
