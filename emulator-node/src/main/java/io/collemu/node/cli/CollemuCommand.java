@@ -54,6 +54,11 @@ public final class CollemuCommand implements Runnable {
                 err.println("collemu " + c.getCommandName() + ": " + oneLine(ex.getMessage()));
                 return EXIT_BAD_INPUT;
             }
+            if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                err.println("collemu " + c.getCommandName() + ": cannot write the results: "
+                        + oneLine(ex.getMessage()));
+                return EXIT_BAD_INPUT;
+            }
             if (ex instanceof MemberLostException lost) {
                 err.println("collemu " + c.getCommandName() + ": " + oneLine(lost.getMessage()));
                 return EXIT_MEMBER_LOST;

@@ -79,9 +79,9 @@ public final class RunCommand implements Callable<Integer> {
                 kind = EngineKind.ACTORS; // a cluster run is an actor run
             }
             var actorSettings = actors.settings();
+            var clusterSettings = cluster.settings(actorSettings.threads()); // checked even when unused
             EngineSettings e = members == 1 ? EngineSettings.local(kind, actorSettings)
-                    : new EngineSettings(kind, actorSettings, members, cluster.settings(actorSettings.threads()),
-                            cluster.memberWait());
+                    : new EngineSettings(kind, actorSettings, members, clusterSettings, cluster.memberWait());
             Map<String, Object> inputs = scenario.inputs();
             inputs.put("link", link);
             inputs.put("engine", engine);

@@ -27,7 +27,7 @@ public final class ScenarioOptions {
     /** The segment size by default (see the README's "Segment size"). */
     public static final String DEFAULT_SEGMENT = "64K";
     private static final List<String> SWEEP_FLAGS = List.of("--collective", "--algorithm", "--sizes", "--channels",
-            "--iterations");
+            "--iterations", "--pattern", "--skew");
 
     @Option(names = "--topology", paramLabel = "SPEC|FILE",
             description = "Builder spec or YAML file (default: ${DEFAULT-VALUE}).",
@@ -35,7 +35,8 @@ public final class ScenarioOptions {
     String topology;
 
     @Option(names = "--collective", paramLabel = "KIND[,KIND...]", split = ",",
-            description = "all-reduce, reduce-scatter, all-gather, broadcast, reduce, all-to-all (default: "
+            description = "all-reduce, reduce-scatter, all-gather, broadcast, reduce, all-to-all, all-to-all-v "
+                + "(sizes per pair spread by --skew), send-recv (pairs from --pattern) (default: "
                 + "all-reduce,all-to-all).")
     List<String> collectives = new ArrayList<>(List.of("all-reduce", "all-to-all"));
 
@@ -78,6 +79,16 @@ public final class ScenarioOptions {
             description = "Next-hop choice among equal-cost paths: ecmp (flow hash, as RoCE/Ethernet) or dmodk "
                 + "(destination-mod-k, as InfiniBand fat-tree routing) (default: ${DEFAULT-VALUE}).")
     String routing;
+
+    @Option(names = "--pattern", paramLabel = "shift:K|halves|pairs:A-B,...", defaultValue = "shift:1",
+            description = "send-recv: rank r sends to r+K, or r and r+n/2 exchange, or the pairs listed (default: "
+                + "${DEFAULT-VALUE}).")
+    String pattern;
+
+    @Option(names = "--skew", paramLabel = "SIGMA", defaultValue = "0",
+            description = "all-to-all-v: log-normal spread of the per-pair sizes around S/n, 0..4, drawn from "
+                + "--seed; 0 = uniform (default: ${DEFAULT-VALUE}).")
+    double skew;
 
     @Option(names = "--profile", paramLabel = "NAME|FILE",
             description = "Replay a load profile (built-in name or YAML file; see 'collemu profiles list') instead "
@@ -146,7 +157,8 @@ public final class ScenarioOptions {
                         + String.join(", ", Collectives.algorithms(k)) + ")");
             }
         }
-        return new SweepSpec(kinds, algorithm, Sizes.parseList(sizes, "--sizes"), channels, iterations, 0);
+        return new SweepSpec(kinds, algorithm, Sizes.parseList(sizes, "--sizes"), channels, iterations, 0,
+                pattern.trim(), skew);
     }
 
     /** The model's parameters. */
@@ -179,6 +191,8 @@ public final class ScenarioOptions {
             m.put("sizes", sizes);
             m.put("channels", channels);
             m.put("iterations", iterations);
+            m.put("pattern", pattern);
+            m.put("skew", skew);
         }
         m.put("segmentBytes", segmentBytes);
         m.put("seed", seed);

@@ -11,7 +11,8 @@ import java.util.Locale;
  * {@code -b 8 -e 8G -f 2} would give.
  */
 public final class Sizes {
-    private static final int MAX_STEPS = 100_000;
+    /** The most sizes one sweep may have (nccl-tests' 8 B to 8 GiB by x2 is 31). */
+    static final int MAX_STEPS = 1_024;
 
     private Sizes() {
     }
@@ -19,7 +20,10 @@ public final class Sizes {
     /** Sizes from a list of sizes and ranges, in order; errors name {@code flag}. */
     public static List<Long> parseList(String text, String flag) {
         List<Long> out = new ArrayList<>();
-        for (String part : text.split(",")) {
+        if (text.isBlank() || text.trim().equals(",")) {
+            throw new UserError(flag + ": no size given (e.g. 1M:1G:x2 or 1M,64M)");
+        }
+        for (String part : text.split(",", -1)) {
             String p = part.trim();
             if (p.isEmpty()) {
                 throw new UserError(flag + ": empty entry in '" + text + "'");
@@ -29,6 +33,9 @@ public final class Sizes {
             } else {
                 out.add(parse(p, flag));
             }
+        }
+        if (out.size() > MAX_STEPS) {
+            throw new UserError(flag + ": " + out.size() + " sizes; a sweep has at most " + MAX_STEPS);
         }
         return out;
     }
@@ -50,7 +57,10 @@ public final class Sizes {
             if (factor < 2) {
                 throw new UserError(flag + ": factor in '" + p + "' must be at least 2");
             }
-            for (long v = min; v <= max && out.size() < MAX_STEPS; v = Math.multiplyExact(v, factor)) {
+            for (long v = min; v <= max; v = Math.multiplyExact(v, factor)) {
+                if (out.size() >= MAX_STEPS) {
+                    throw new UserError(flag + ": range '" + p + "' has more than " + MAX_STEPS + " sizes");
+                }
                 out.add(v);
                 if (v > Long.MAX_VALUE / factor) {
                     break;

@@ -123,8 +123,12 @@ public final class ModelAssembly {
 
     /** The schedule of one sweep step over all GPUs of the fabric. */
     public Schedule schedule(SweepSpec sweep, CollectiveKind kind, long sizeBytes) {
-        CollectiveRequest request = new CollectiveRequest(kind, sweep.algorithm(), sizeBytes, topology.gpuCount(),
-                sweep.channels(), sweep.root(), topology.gpusPerServer(), null, null);
+        int n = topology.gpuCount();
+        long[] matrix = kind == CollectiveKind.ALL_TO_ALL_V
+                ? PairPatterns.matrix(sizeBytes, n, sweep.skew(), options.seed()) : null;
+        int[] pairs = kind == CollectiveKind.SEND_RECV ? PairPatterns.pairs(sweep.pattern(), n) : null;
+        CollectiveRequest request = new CollectiveRequest(kind, sweep.algorithm(), sizeBytes, n, sweep.channels(),
+                sweep.root(), topology.gpusPerServer(), matrix, pairs);
         return Schedules.of(request);
     }
 

@@ -52,9 +52,12 @@ public final class Runner {
     static Path createRunDirectory(Path root) {
         try {
             return RunDirectory.create(root);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new UserError("--out: " + (e.getFile() == null ? root : e.getFile()) + " is not a directory");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UserError("--out: cannot create a run directory in " + root + ": permission denied");
         } catch (IOException | SecurityException e) {
-            throw new UserError("--out: cannot create a run directory in " + root + " ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw new UserError("--out: cannot create a run directory in " + root + " (not a writable folder)");
         }
     }
 }
