@@ -2,9 +2,7 @@ package io.collemu.node.run;
 
 import io.collemu.node.engine.Engine;
 import io.collemu.profiles.IterationResult;
-import io.collemu.results.CollectiveRecord;
 import io.collemu.results.ComparisonReport;
-import io.collemu.results.LatencyHistograms;
 import io.collemu.results.RunDirectory;
 import io.collemu.results.RunOutcome;
 import io.collemu.topology.inventory.Inventory;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.HdrHistogram.Histogram;
 
 /**
  * {@code collemu compare}: the same workload on the same topology with the same seed, once per link model, each
@@ -64,7 +61,7 @@ public final class Comparison {
                 Session s = sessions.get(i);
                 RunResult r = s.run(engine, dir.resolve(distinct.get(i)), listener);
                 Topology t = s.assembly().topology();
-                out.add(new LinkRun(distinct.get(i), r, outcome(distinct.get(i), r),
+                out.add(new LinkRun(distinct.get(i), r, Records.outcome(distinct.get(i), r),
                         Inventory.of(t).expectedHardFailuresPerHour() * 24));
             }
         }
@@ -76,32 +73,6 @@ public final class Comparison {
                 + String.join(" vs ", distinct);
         ComparisonReport.write(report, out.stream().map(LinkRun::outcome).toList(), title, inputs);
         return new Result(dir, report, out);
-    }
-
-    /** A run as the report's side: its records, merged latency, optics power, energy and bits. */
-    static RunOutcome outcome(String label, RunResult r) {
-        List<Histogram> latencies = new ArrayList<>();
-        double joules = 0;
-        if (r instanceof RunResult.Sweep s) {
-            for (SizeRun step : s.steps()) {
-                latencies.add(step.result().latencyNs());
-            }
-            for (CollectiveRecord c : r.records()) {
-                joules += c.energyJoules();
-            }
-        } else if (r instanceof RunResult.Profile p) {
-            latencies.add(p.run().result().latencyNs());
-            for (double j : p.iterationJoules()) {
-                joules += j;
-            }
-        }
-        double bits = 0;
-        for (CollectiveRecord c : r.records()) {
-            bits += c.bitsMoved();
-        }
-        Inventory inv = Inventory.of(r.topology());
-        return new RunOutcome(label, r.records(), LatencyHistograms.merge(latencies), inv.opticsIdleWatts(),
-                inv.opticsLoadedWatts(), joules, bits);
     }
 
     /** The jobs of a profile result, in order of first appearance. */

@@ -5,7 +5,10 @@ import io.collemu.collectives.Schedule;
 import io.collemu.profiles.IterationResult;
 import io.collemu.profiles.PlannedCollective;
 import io.collemu.results.CollectiveRecord;
+import io.collemu.results.LatencyHistograms;
 import io.collemu.results.PortRecord;
+import io.collemu.results.RunOutcome;
+import io.collemu.topology.inventory.Inventory;
 import io.collemu.topology.model.Topology;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,4 +111,31 @@ public final class Records {
         }
         return durationPs <= 0 ? 0 : j / (durationPs * 1e-12);
     }
+
+    /** A run as the report's side: its records, merged latency, optics power, energy and bits. */
+    public static RunOutcome outcome(String label, RunResult r) {
+        List<Histogram> latencies = new ArrayList<>();
+        double joules = 0;
+        if (r instanceof RunResult.Sweep s) {
+            for (SizeRun step : s.steps()) {
+                latencies.add(step.result().latencyNs());
+            }
+            for (CollectiveRecord c : r.records()) {
+                joules += c.energyJoules();
+            }
+        } else if (r instanceof RunResult.Profile p) {
+            latencies.add(p.run().result().latencyNs());
+            for (double j : p.iterationJoules()) {
+                joules += j;
+            }
+        }
+        double bits = 0;
+        for (CollectiveRecord c : r.records()) {
+            bits += c.bitsMoved();
+        }
+        Inventory inv = Inventory.of(r.topology());
+        return new RunOutcome(label, r.records(), LatencyHistograms.merge(latencies), inv.opticsIdleWatts(),
+                inv.opticsLoadedWatts(), joules, bits);
+    }
+
 }

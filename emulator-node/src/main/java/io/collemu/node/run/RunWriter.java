@@ -5,6 +5,7 @@ import io.collemu.profiles.IterationResult;
 import io.collemu.profiles.OpResult;
 import io.collemu.results.CollectiveRecord;
 import io.collemu.results.CollectivesCsv;
+import io.collemu.results.ComparisonReport;
 import io.collemu.results.HgrmExport;
 import io.collemu.results.HlogExport;
 import io.collemu.results.IntervalHistogram;
@@ -121,6 +122,14 @@ public final class RunWriter {
         TableCsv.write(dir.resolve("ops.csv"), List.of("job", "op", "iteration", "kind", "size_bytes", "ranks",
                 "start_ps", "end_ps", "duration_ps"), ops);
         SummaryJson.write(dir.resolve(RunDirectory.SUMMARY_JSON), summary);
+    }
+
+    /** Writes report.html: the comparison report's charts for this one run. */
+    public void writeReport(RunResult result, String label, String title) throws IOException {
+        Map<String, String> in = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> in.put(k, String.valueOf(v)));
+        ComparisonReport.write(dir.resolve(RunDirectory.REPORT_HTML), List.of(Records.outcome(label, result)), title,
+                in);
     }
 
     private static List<Map<String, Object>> iterationFigures(List<IterationResult> iterations, double[] joules) {

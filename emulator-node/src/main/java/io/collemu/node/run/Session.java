@@ -67,8 +67,15 @@ public final class Session {
     public RunResult run(Engine engine, Path dir, RunListener listener) throws IOException {
         RunWriter writer = dir == null ? null : new RunWriter(dir, assembly.topology(), settings.header(),
                 settings.inputs(), settings.model().segmentBytes());
-        return settings.workload() instanceof SweepSpec sweep ? runSweep(sweep, engine, writer, listener)
+        RunResult r = settings.workload() instanceof SweepSpec sweep ? runSweep(sweep, engine, writer, listener)
                 : runProfile(engine, writer, listener);
+        if (writer != null) {
+            String link = settings.topology().link();
+            writer.writeReport(r, link != null ? link : assembly.topology().spec(), "collemu run: "
+                    + (settings.workload() instanceof ProfileSpec p ? "profile " + p.source() + " on " : "")
+                    + assembly.topology().spec());
+        }
+        return r;
     }
 
     private RunResult runSweep(SweepSpec sweep, Engine engine, RunWriter writer, RunListener listener)

@@ -65,6 +65,33 @@ class CompareReportTest {
     }
 
     @Test
+    void shouldWriteAReportForASingleRunThatRendersInChromium() throws Exception {
+        CliTest.Result r = CliTest.run("run", "--topology", "single-switch:gpus=8,link=cpo-1.6t", "--sizes",
+                "1M,4M", "--engine", "sequential", "--out", tmp.toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        Path dir;
+        try (Stream<Path> s = Files.list(tmp)) {
+            dir = s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Path report = dir.resolve("report.html");
+        assertTrue(Files.size(report) > 5_000, "report.html of a run");
+        Path chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser").map(Path::of)
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        if (chromium == null) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI=true but no chromium: .ci/run must install Debian's chromium");
+            }
+            Assumptions.assumeTrue(false, "chromium is not installed: report.html not checked in a browser");
+        }
+        String dom = chromium(chromium, report, "--dump-dom");
+        java.util.regex.Matcher body = java.util.regex.Pattern.compile("<body[^>]*>").matcher(dom);
+        assertTrue(body.find(), "no body in the rendered page");
+        assertTrue(body.group().contains("data-ready=\"ok\""), body.group());
+        assertTrue(body.group().contains("data-charts=\"6\""), body.group());
+        assertFalse(body.group().contains("data-errors"), body.group());
+    }
+
+    @Test
     void shouldCompareATrainingStepPerLinkModel() throws Exception {
         Path profile = tmp.resolve("step.yaml");
         Files.writeString(profile, "name: step\njobs:\n  - name: train\n    iterations: 2\n    warmup: 1\n"
