@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "collemu", mixinStandardHelpOptions = true, versionProvider = CollemuCommand.VersionProvider.class,
         description = "Emulates GPU-to-GPU collective traffic over CPO, LPO and DSP-pluggable fabrics.",
-        subcommands = {RunCommand.class, CompareCommand.class, NodeCommand.class, TopologyCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, NodeCommand.class, TopologyCommand.class,
             ProfilesCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class CollemuCommand implements Runnable {

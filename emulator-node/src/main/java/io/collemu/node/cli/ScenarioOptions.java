@@ -101,9 +101,13 @@ public final class ScenarioOptions {
 
     /** Where the topology comes from; a file is read here, once, and travels as its text. */
     TopologySource topologySource(String link, CommandSpec spec) {
-        boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--topology");
+        return topologySource(topology, link, spec.commandLine().getParseResult().hasMatchedOption("--topology"));
+    }
+
+    /** As {@link #topologySource(String, CommandSpec)} for the spec or file {@code specOrFile}. */
+    TopologySource topologySource(String specOrFile, String link, boolean explicit) {
         String yaml = null;
-        String t = topology.trim();
+        String t = specOrFile.trim();
         String lower = t.toLowerCase(java.util.Locale.ROOT);
         Path p = pathOrNull(t);
         if (p != null && (lower.endsWith(".yaml") || lower.endsWith(".yml") || (t.indexOf('=') < 0
@@ -123,11 +127,16 @@ public final class ScenarioOptions {
 
     /** The sweep, or the profile with its overrides; sweep flags next to {@code --profile} are refused. */
     WorkloadSpec workload(CommandSpec spec) {
-        if (profile == null) {
+        return workload(spec, collectives, profile);
+    }
+
+    /** The sweep of {@code kinds}, or profile {@code profileName} (when not null). */
+    WorkloadSpec workload(CommandSpec spec, List<String> kinds, String profileName) {
+        if (profileName == null) {
             if (!params.isEmpty()) {
                 throw new UserError("--param needs --profile");
             }
-            return sweep();
+            return sweep(kinds);
         }
         for (String flag : SWEEP_FLAGS) {
             if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
@@ -135,7 +144,7 @@ public final class ScenarioOptions {
             }
         }
         Map<String, String> overrides = ProfileLoader.parseParams(params);
-        String s = profile.trim();
+        String s = profileName.trim();
         Path p = pathOrNull(s);
         boolean file = p != null && (Files.exists(p) || s.endsWith(".yaml") || s.endsWith(".yml")
                 || s.contains("/"));
@@ -146,9 +155,9 @@ public final class ScenarioOptions {
         return new ProfileSpec(s, file ? UserFiles.readText(p, "--profile") : null, overrides);
     }
 
-    private SweepSpec sweep() {
+    private SweepSpec sweep(List<String> names) {
         List<CollectiveKind> kinds = new ArrayList<>();
-        for (String c : collectives) {
+        for (String c : names) {
             kinds.add(CollectiveKind.fromName(c.trim()));
         }
         for (CollectiveKind k : kinds) {
@@ -163,6 +172,11 @@ public final class ScenarioOptions {
 
     /** The model's parameters. */
     ModelOptions model() {
+        return model(seed);
+    }
+
+    /** The model's parameters with another seed. */
+    ModelOptions model(long seedOverride) {
         long seg = Sizes.parse(segmentBytes, "--segment-bytes");
         if (Double.isNaN(reduceGBps) || reduceGBps < 0) {
             throw new UserError("--reduce-gbps: must be 0 (off) or positive");
@@ -171,7 +185,7 @@ public final class ScenarioOptions {
             throw new UserError("--step-latency-ns: " + stepLatencyNs + " is out of range 0..1e9");
         }
         double psPerByte = reduceGBps == 0 ? 0 : 1000.0 / reduceGBps;
-        return new ModelOptions(seg, psPerByte, Math.round(stepLatencyNs * 1000), 2, seed);
+        return new ModelOptions(seg, psPerByte, Math.round(stepLatencyNs * 1000), 2, seedOverride);
     }
 
     private RoutingMode routing() {

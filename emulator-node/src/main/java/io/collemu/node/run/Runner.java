@@ -49,7 +49,7 @@ public final class Runner {
      *
      * @throws UserError naming {@code --out} if it cannot be created there
      */
-    static Path createRunDirectory(Path root) {
+    public static Path createRunDirectory(Path root) {
         try {
             return RunDirectory.create(root);
         } catch (java.nio.file.FileAlreadyExistsException e) {
