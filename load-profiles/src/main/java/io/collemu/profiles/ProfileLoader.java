@@ -6,11 +6,8 @@ import io.collemu.profiles.expr.UnboundException;
 import io.collemu.profiles.spec.JobSpec;
 import io.collemu.profiles.spec.Value;
 import io.collemu.profiles.yaml.ProfileYamlParser;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,15 +29,7 @@ public final class ProfileLoader {
 
     /** Loads a YAML file; its path as given names it in errors. */
     public static Profile load(Path yamlFile, Map<String, String> paramOverrides) {
-        String text;
-        try {
-            text = Files.readString(yamlFile, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ProfileException("profile file not found: " + yamlFile);
-        } catch (IOException e) {
-            throw new ProfileException("cannot read profile file " + yamlFile + ": " + e.getMessage());
-        }
-        return parse(text, yamlFile.toString(), paramOverrides);
+        return parse(ProfileYamlParser.read(yamlFile), yamlFile.toString(), paramOverrides);
     }
 
     /**
@@ -50,7 +39,10 @@ public final class ProfileLoader {
         return parse(BuiltinProfiles.yaml(name), name + ".yaml", paramOverrides);
     }
 
-    /** A path if that file exists, otherwise a built-in name. */
+    /**
+     * A path if something exists there (a directory or pipe is then refused as not a profile file), otherwise a
+     * built-in name.
+     */
     public static Profile loadOrBuiltin(String nameOrPath, Map<String, String> paramOverrides) {
         if (nameOrPath == null || nameOrPath.isBlank()) {
             throw new ProfileException("empty profile name (built-in profiles: "
@@ -59,7 +51,7 @@ public final class ProfileLoader {
         String s = nameOrPath.trim();
         try {
             Path path = Path.of(s);
-            if (Files.isRegularFile(path)) {
+            if (Files.isRegularFile(path) || (Files.exists(path) && !BuiltinProfiles.exists(s))) {
                 return load(path, paramOverrides);
             }
         } catch (InvalidPathException e) {
