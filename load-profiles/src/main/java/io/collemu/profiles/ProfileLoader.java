@@ -95,9 +95,9 @@ public final class ProfileLoader {
             // depends on the fabric: PlanBuilder checks it
         }
         for (JobSpec job : p.jobs()) {
+            Integer iterations = null;
             try {
-                env.integer(job.iterations(), 1, 1_000_000);
-                env.integer(job.warmup(), 0, 1_000_000);
+                iterations = env.integer(job.iterations(), 1, 1_000_000) + env.integer(job.warmup(), 0, 1_000_000);
             } catch (UnboundException e) {
                 // checked when bound
             }
@@ -110,17 +110,24 @@ public final class ProfileLoader {
                     // checked when bound
                 }
             }
+            List<ExpandedOp> ops = null;
             try {
-                OpExpander.expand(job, env);
+                ops = OpExpander.expand(job, env);
             } catch (UnboundException e) {
                 // an op uses gpuCount, gpusPerServer or jobGpus: checked when bound
             }
+            int jobGpus = 0;
             try {
                 if (!env.text(job.gpus()).trim().equals("all")) {
-                    JobBinding.bind(job, env, CollectiveRequest.MAX_RANKS, 0);
+                    jobGpus = JobBinding.bind(job, env, CollectiveRequest.MAX_RANKS, 0).gpus().length;
                 }
             } catch (UnboundException e) {
                 // the job's GPUs depend on the fabric: checked when bound
+            }
+            if (iterations != null && ops != null) {
+                // without a fabric, each op counts as one task: a lower bound, refusing only the hopeless
+                PlanBudget.check(job.iterations().loc(), iterations, ops.size(),
+                        jobGpus > 0 ? PlanBudget.tasksPerIteration(ops, jobGpus) : ops.size(), 0);
             }
         }
     }

@@ -85,7 +85,8 @@ class FabricCostTest {
     @Test
     void shouldBlameAnOverrideForItsOwnBadValue() {
         TopologyException e = assertThrows(TopologyException.class,
-                () -> TopologySpecs.parse("leaf-spine:leaves=2,hosts-per-leaf=4,link=cpo-1.6t", Map.of("link", "bogus")));
+                () -> TopologySpecs.parse("leaf-spine:leaves=2,hosts-per-leaf=4,link=cpo-1.6t",
+                        Map.of("link", "bogus")));
         assertTrue(e.getMessage().startsWith("spec 'leaf-spine:leaves=2,hosts-per-leaf=4,link=cpo-1.6t': override"
                 + " link=bogus: unknown link model 'bogus' (known: pluggable-dsp-400g"), e.getMessage());
         assertEquals("link", e.overrideKey());

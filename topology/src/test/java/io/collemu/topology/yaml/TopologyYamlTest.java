@@ -214,7 +214,8 @@ class TopologyYamlTest {
             Arguments.of("huge link count", "nodes:\n  - {id: g0, kind: gpu}\n  - {id: g1, kind: gpu}\nlinks:\n"
                     + "  - {a: g0, b: g1, model: nvlink4, count: 99000000}\n",
                     ":5: field 'links[0].count': the fabric would have 198 M ports and 2 nodes, about "),
-            Arguments.of("latency overflow", "linkModels:\n  x: {base: lpo-800g, phyLatencyNs: 1e300}\n" + SMALL_GRAPH,
+            Arguments.of("latency overflow", "linkModels:\n  x: {base: lpo-800g, phyLatencyNs: 1e300}\n"
+                    + SMALL_GRAPH,
                     ":2: field 'linkModels.x.phyLatencyNs': 1.0E300 ns is out of range: at most 1000000000 ns"),
             Arguments.of("rate below minimum", "linkModels:\n  x: {base: lpo-800g, rateBps: 0.001}\n" + SMALL_GRAPH,
                     ":2: field 'linkModels.x.rateBps': 0.001 bps is below the minimum of 1000000 bps (1 Mb/s"),
