@@ -1,5 +1,7 @@
 package io.collemu.topology.model;
 
+import java.util.Map;
+
 /**
  * A user error in a topology: a bad spec string, a bad YAML file, an unknown preset, an impossible fabric.
  * The message is always one line naming what is wrong and where (file, line and field when from a file);
@@ -55,7 +57,7 @@ public class TopologyException extends RuntimeException {
      * This error blamed on an override when its field is one of {@code overrides}' keys (the value came from the
      * override, not from the spec or file); otherwise this error itself.
      */
-    public TopologyException blamingOverrides(java.util.Map<String, String> overrides) {
+    public TopologyException blamingOverrides(Map<String, String> overrides) {
         if (overrideKey != null || field == null || !overrides.containsKey(field)) {
             return this;
         }
