@@ -104,9 +104,11 @@ final class OpExpander {
 
     private void declare() {
         int block = 0;
+        long copies = 0;
         for (OpNode node : job.ops()) {
             if (node instanceof RepeatBlock b) {
                 int count = env.integer(b.count(), 0, MAX_COPIES);
+                copies = budget(copies, (long) count * b.ops().size(), b.count().loc());
                 for (OpSpec op : b.ops()) {
                     addDecl(op, block, count, null);
                 }
@@ -118,14 +120,28 @@ final class OpExpander {
                 }
                 if (op.sizes() != null) {
                     long[] sizes = sweep(op.sizes());
+                    copies = budget(copies, sizes.length, op.sizes().loc());
                     addDecl(op, block++, sizes.length, sizes);
                 } else if (op.repeat() != null) {
-                    addDecl(op, block++, env.integer(op.repeat(), 0, MAX_COPIES), null);
+                    int count = env.integer(op.repeat(), 0, MAX_COPIES);
+                    copies = budget(copies, count, op.repeat().loc());
+                    addDecl(op, block++, count, null);
                 } else {
+                    copies = budget(copies, 1, op.loc());
                     addDecl(op, -1, 1, null);
                 }
             }
         }
+    }
+
+    /** Adds {@code more} copies to the iteration's {@code copies} so far, refusing beyond the per-iteration cap. */
+    private long budget(long copies, long more, Loc at) {
+        long total = copies + more;
+        if (total > PlanBudget.MAX_OPS_PER_ITERATION) {
+            throw at.error("one iteration of job '" + job.name() + "' would have " + total + " operations, more"
+                    + " than " + PlanBudget.MAX_OPS_PER_ITERATION + ": lower the repeat counts or sizes");
+        }
+        return total;
     }
 
     private void addDecl(OpSpec op, int block, int count, long[] sweepSizes) {

@@ -29,6 +29,7 @@ import java.util.SplittableRandom;
  * depend on the last tasks of iteration {@code k} of the same GPU (no global barrier). Collectives on one-rank
  * groups are skipped. All-to-all-v per-pair sizes are drawn from a stream seeded by (seed, job, op, iteration,
  * group). Finally the plan is checked for cross-GPU deadlock (two GPUs waiting on each other's collectives).
+ * Before a job is expanded its tasks are estimated and the plan refused beyond {@link PlanBudget#maxTasks()}.
  *
  * <p>Stateless; thread-safe (each call builds its own state).
  */
@@ -51,10 +52,13 @@ public final class PlanBuilder {
         }
         Env env = new Env(p.params()).bind("gpuCount", gpuCount).bind("gpusPerServer", gpusPerServer).strict();
         State s = new State(gpuCount, gpusPerServer, seed, Stragglers.factors(env, gpuCount));
+        long planned = 0;
         for (int j = 0; j < p.jobs().size(); j++) {
             JobSpec spec = p.jobs().get(j);
             JobBinding job = JobBinding.bind(spec, env, gpuCount, gpusPerServer);
             List<ExpandedOp> ops = OpExpander.expand(spec, env.bind("jobGpus", job.gpus().length));
+            planned = PlanBudget.check(spec.iterations().loc(), (long) job.iterations() + job.warmup(), ops.size(),
+                    PlanBudget.tasksPerIteration(ops, job.gpus().length), planned);
             s.jobs.add(new JobInfo(spec.name(), job.gpus(), job.iterations(), job.warmup(), job.describe()));
             new JobPlanner(s, j, job, ops).plan();
         }

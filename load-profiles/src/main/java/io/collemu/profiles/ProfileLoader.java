@@ -6,11 +6,8 @@ import io.collemu.profiles.expr.UnboundException;
 import io.collemu.profiles.spec.JobSpec;
 import io.collemu.profiles.spec.Value;
 import io.collemu.profiles.yaml.ProfileYamlParser;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,15 +29,7 @@ public final class ProfileLoader {
 
     /** Loads a YAML file; its path as given names it in errors. */
     public static Profile load(Path yamlFile, Map<String, String> paramOverrides) {
-        String text;
-        try {
-            text = Files.readString(yamlFile, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ProfileException("profile file not found: " + yamlFile);
-        } catch (IOException e) {
-            throw new ProfileException("cannot read profile file " + yamlFile + ": " + e.getMessage());
-        }
-        return parse(text, yamlFile.toString(), paramOverrides);
+        return parse(ProfileYamlParser.read(yamlFile), yamlFile.toString(), paramOverrides);
     }
 
     /**
@@ -50,7 +39,10 @@ public final class ProfileLoader {
         return parse(BuiltinProfiles.yaml(name), name + ".yaml", paramOverrides);
     }
 
-    /** A path if that file exists, otherwise a built-in name. */
+    /**
+     * A path if something exists there (a directory or pipe is then refused as not a profile file), otherwise a
+     * built-in name.
+     */
     public static Profile loadOrBuiltin(String nameOrPath, Map<String, String> paramOverrides) {
         if (nameOrPath == null || nameOrPath.isBlank()) {
             throw new ProfileException("empty profile name (built-in profiles: "
@@ -59,7 +51,7 @@ public final class ProfileLoader {
         String s = nameOrPath.trim();
         try {
             Path path = Path.of(s);
-            if (Files.isRegularFile(path)) {
+            if (Files.isRegularFile(path) || (Files.exists(path) && !BuiltinProfiles.exists(s))) {
                 return load(path, paramOverrides);
             }
         } catch (InvalidPathException e) {
@@ -103,9 +95,9 @@ public final class ProfileLoader {
             // depends on the fabric: PlanBuilder checks it
         }
         for (JobSpec job : p.jobs()) {
+            Integer iterations = null;
             try {
-                env.integer(job.iterations(), 1, 1_000_000);
-                env.integer(job.warmup(), 0, 1_000_000);
+                iterations = env.integer(job.iterations(), 1, 1_000_000) + env.integer(job.warmup(), 0, 1_000_000);
             } catch (UnboundException e) {
                 // checked when bound
             }
@@ -118,17 +110,24 @@ public final class ProfileLoader {
                     // checked when bound
                 }
             }
+            List<ExpandedOp> ops = null;
             try {
-                OpExpander.expand(job, env);
+                ops = OpExpander.expand(job, env);
             } catch (UnboundException e) {
                 // an op uses gpuCount, gpusPerServer or jobGpus: checked when bound
             }
+            int jobGpus = 0;
             try {
                 if (!env.text(job.gpus()).trim().equals("all")) {
-                    JobBinding.bind(job, env, CollectiveRequest.MAX_RANKS, 0);
+                    jobGpus = JobBinding.bind(job, env, CollectiveRequest.MAX_RANKS, 0).gpus().length;
                 }
             } catch (UnboundException e) {
                 // the job's GPUs depend on the fabric: checked when bound
+            }
+            if (iterations != null && ops != null) {
+                // without a fabric, each op counts as one task: a lower bound, refusing only the hopeless
+                PlanBudget.check(job.iterations().loc(), iterations, ops.size(),
+                        jobGpus > 0 ? PlanBudget.tasksPerIteration(ops, jobGpus) : ops.size(), 0);
             }
         }
     }

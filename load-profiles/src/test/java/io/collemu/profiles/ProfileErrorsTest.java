@@ -3,10 +3,13 @@ package io.collemu.profiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -94,14 +97,42 @@ class ProfileErrorsTest {
                         "moe.yaml:"),
                 Arguments.of(GOOD.replace("jobs:", "jobz:"),
                         "moe.yaml:4: jobz: unknown field"),
-                Arguments.of("name: x\njobs: []\n", "moe.yaml:2: jobs: must not be empty"));
+                Arguments.of("name: x\njobs: []\n", "moe.yaml:2: jobs: must not be empty"),
+                // hardening: bounded work, bounded documents, whole bytes, no control characters
+                Arguments.of(GOOD.replace("size: 1M", "size: 1.5"),
+                        "moe.yaml:13: jobs[0].ops[2].size: size 1.5 is not a whole number of bytes"),
+                Arguments.of(GOOD.replace("    layout:", "    iterations: 1000000\n    layout:")
+                        .replace("duration: 1ms}", "duration: 1ms, repeat: 100000}"),
+                        "moe.yaml:6: jobs[0].iterations: 1000000 iterations of 100002 operations would plan 100 G GPU"
+                                + " tasks, more than the "),
+                Arguments.of(GOOD + manyRepeats(), "moe.yaml:24: jobs[0].ops[12].repeat: one iteration of job"
+                        + " 'train' would have 1000003 operations, more than 1000000: lower the repeat counts"),
+                Arguments.of(GOOD.replace("size: \"${size}\"", "size: \"${" + "(".repeat(3000) + "1"
+                        + ")".repeat(3000) + "}\""), "moe.yaml:10: jobs[0].ops[1].size: '${(((((("),
+                Arguments.of(GOOD.replace("name: moe", "name: \"moe\\e[2J\""),
+                        "moe.yaml:1: name: contains the control character U+001B"),
+                Arguments.of(GOOD.replace("size: 1M", "size: *nowhere"),
+                        "moe.yaml:13: jobs[0].ops[2].size: unknown alias '*nowhere'"),
+                Arguments.of("jobs: " + "[".repeat(3000) + "]".repeat(3000) + "\n",
+                        "moe.yaml:1: jobs[0][0][0]"));
+    }
+
+    /** Eleven ops of 100,000 copies each: 1.1 M operations in one iteration. */
+    private static String manyRepeats() {
+        StringBuilder y = new StringBuilder();
+        for (int b = 0; b <= 10; b++) {
+            y.append("      - {name: r").append(b).append(", kind: compute, duration: 1ms, repeat: 100000}\n");
+        }
+        return y.toString();
     }
 
     @ParameterizedTest
     @MethodSource("loadErrors")
     void shouldNameFileLineAndFieldOnOneLine(String yaml, String expectedStart) {
-        ProfileException e = assertThrows(ProfileException.class, () -> ProfileLoader.parse(yaml, "moe.yaml",
-                Map.of()).jobs().forEach(j -> { }));
+        ProfileException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(
+                ProfileException.class,
+                () -> ProfileLoader.parse(yaml, "moe.yaml", Map.of()).jobs().forEach(j -> { })));
+        assertFalse(e.getMessage().contains("StreamReadConstraints"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(e.getMessage().startsWith(expectedStart), "got: " + e.getMessage());
     }
@@ -129,14 +160,19 @@ class ProfileErrorsTest {
                 Arguments.of(GOOD.replace("size: 1M", "size: ${gpuCount * 1T}"), 16,
                         "moe.yaml:13: jobs[0].ops[2].size: '${gpuCount * 1T}' is out of range"),
                 Arguments.of(GOOD.replace("communicator: tp", "communicator: tp\n        pairs: [[0, 1]]"), 16,
-                        "moe.yaml:"));
+                        "moe.yaml:"),
+                // 3 ops of 64 GPUs for a million iterations: fine without a fabric, refused once the GPUs are known
+                Arguments.of(GOOD.replace("    layout:", "    iterations: 1000000\n    layout:"), 64,
+                        "moe.yaml:6: jobs[0].iterations: 1000000 iterations of 3 operations would plan 192 M GPU tasks,"
+                                + " more than the "));
     }
 
     @ParameterizedTest
     @MethodSource("buildErrors")
     void shouldNameFileLineAndFieldWhenBoundToAFabric(String yaml, int gpus, String expectedStart) {
-        ProfileException e = assertThrows(ProfileException.class,
-                () -> PlanBuilder.build(ProfileLoader.parse(yaml, "moe.yaml", Map.of()), gpus, 8, 1));
+        ProfileException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(
+                ProfileException.class, () -> PlanBuilder.build(ProfileLoader.parse(yaml, "moe.yaml", Map.of()), gpus,
+                        8, 1)));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(e.getMessage().startsWith(expectedStart), "got: " + e.getMessage());
     }
@@ -188,5 +224,38 @@ class ProfileErrorsTest {
         ProfileException missing = assertThrows(ProfileException.class,
                 () -> ProfileLoader.loadOrBuiltin(dir.resolve("none.yaml").toString(), Map.of()));
         assertTrue(missing.getMessage().startsWith("profile file not found: "), missing.getMessage());
+    }
+
+    @Test
+    void shouldSayWhatAnInputIsWhenItIsNotAProfileFile(@TempDir Path dir) throws Exception {
+        Path d = Files.createDirectory(dir.resolve("step.yaml"));
+        assertEquals(d + ": is a directory, not a profile file", assertThrows(ProfileException.class,
+                () -> ProfileLoader.loadOrBuiltin(d.toString(), Map.of())).getMessage());
+        Path bin = Files.write(dir.resolve("bin.yaml"), new byte[] {'n', ':', ' ', (byte) 0xC3, '\n'});
+        assertEquals(bin + ": is not UTF-8 text (byte 3, on line 1, is 0xC3)", assertThrows(ProfileException.class,
+                () -> ProfileLoader.loadOrBuiltin(bin.toString(), Map.of())).getMessage());
+        Path fifo = dir.resolve("pipe.yaml");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
+        ProfileException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(
+                ProfileException.class, () -> ProfileLoader.loadOrBuiltin(fifo.toString(), Map.of())));
+        assertEquals(fifo + ": is not a regular file (a named pipe, device or socket), not a profile file",
+                e.getMessage());
+    }
+
+    @Test
+    void shouldAcceptAnchorsAliasesAndMergeKeys() {
+        String yaml = """
+                name: anchors
+                jobs:
+                  - name: train
+                    ops:
+                      - &ar {name: ar, kind: all-reduce, size: 4M, communicator: world, channels: 2}
+                      - {<<: *ar, name: ar2, size: 8M}
+                      - {name: ar3, <<: *ar}
+                """;
+        Plan p = PlanBuilder.build(ProfileLoader.parse(yaml, "a.yaml", Map.of()), 8, 8, 1);
+        assertEquals(3, p.collectives().size());
+        assertEquals(8L << 20, p.collectives().get(1).schedule().request().sizeBytes(), "own key wins");
+        assertEquals(2, p.collectives().get(2).schedule().request().channels(), "merged from the anchor");
     }
 }

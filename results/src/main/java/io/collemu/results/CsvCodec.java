@@ -8,8 +8,11 @@ import java.util.Map;
 
 /**
  * RFC 4180 CSV as the results files use it: comma separated, fields quoted when they hold a comma, a quote or a
- * line break, "\n" line ends. Numbers are written with {@link Long#toString} and {@link Double#toString} so that
- * they read back bit for bit. Stateless; the {@link Table} it parses is not thread-safe.
+ * line break (CR or LF), quotes doubled inside, "\n" line ends. Numbers are written with {@link Long#toString} and
+ * {@link Double#toString} so that they read back bit for bit. Nothing raw leaks: any other control character (NUL,
+ * ESC, DEL, the C1 range; RFC 4180 allows none) is written as U+FFFD, so a name can never carry a terminal escape
+ * or a NUL into a file (the inputs refuse such names anyway). Stateless; the {@link Table} it parses is not
+ * thread-safe.
  */
 final class CsvCodec {
 
@@ -21,7 +24,7 @@ final class CsvCodec {
             if (i > 0) {
                 out.append(',');
             }
-            String f = fields.get(i);
+            String f = withoutControlCharacters(fields.get(i));
             if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
                 out.append('"').append(f.replace("\"", "\"\"")).append('"');
             } else {
@@ -29,6 +32,21 @@ final class CsvCodec {
             }
         }
         out.append('\n');
+    }
+
+    /** {@code f} with every control character except tab, CR and LF replaced by U+FFFD. */
+    static String withoutControlCharacters(String f) {
+        StringBuilder sb = null;
+        for (int i = 0; i < f.length(); i++) {
+            char c = f.charAt(i);
+            if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+                if (sb == null) {
+                    sb = new StringBuilder(f);
+                }
+                sb.setCharAt(i, '\uFFFD');
+            }
+        }
+        return sb == null ? f : sb.toString();
     }
 
     /** A parsed file: the header, then rows, each with the line it started on. */

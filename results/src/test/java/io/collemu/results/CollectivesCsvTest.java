@@ -31,6 +31,21 @@ class CollectivesCsvTest {
     }
 
     @Test
+    void shouldNeverWriteARawControlCharacter() throws IOException {
+        CollectiveRecord r = Fixtures.sweep(100, 900_000, 21.0).get(0);
+        CollectiveRecord hostile = new CollectiveRecord("a\u0000b\u001B[31mc,\r\nd\u007F\u0085", r.iteration(), r.kind(),
+            r.algorithm(), r.sizeBytes(), r.countElements(), r.type(), r.redop(), r.root(), r.ranks(), r.channels(),
+            r.segmentBytes(), r.startPs(), r.endPs(), r.algbwGBps(), r.busbwGBps(), r.segments(), r.latencyP50Ns(),
+            r.latencyP99Ns(), r.latencyP999Ns(), r.latencyMaxNs(), r.energyJoules(), r.bitsMoved());
+        Path file = dir.resolve("collectives.csv");
+        CollectivesCsv.write(file, List.of(hostile));
+        String text = Files.readString(file);
+        assertTrue(text.chars().noneMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r'), text);
+        assertTrue(text.contains("\"a\uFFFDb\uFFFD[31mc,\r\nd\uFFFD\uFFFD\""), "quoted, controls replaced: " + text);
+        assertEquals("a\uFFFDb\uFFFD[31mc,\r\nd\uFFFD\uFFFD", CollectivesCsv.read(file).get(0).job());
+    }
+
+    @Test
     void shouldNameUnitsInTheHeader() throws IOException {
         Path file = dir.resolve("collectives.csv");
         CollectivesCsv.write(file, Fixtures.sweep(100, 900_000, 21.0));

@@ -28,6 +28,9 @@ public final class Env {
     /** Longest compute duration: one hour. */
     public static final long MAX_DURATION_PS = 3_600L * 1_000_000_000_000L;
 
+    /** Longest chain of parameters whose values use each other (a uses b uses c ...). */
+    public static final int MAX_PARAMETER_CHAIN = 16;
+
     private final Map<String, Value> params;
     private final Map<String, Quantity> bound;
     private final Set<String> strictNames;
@@ -68,23 +71,33 @@ public final class Env {
     /** @return the value of {@code v} with its dimension */
     public Quantity quantity(Value v) {
         try {
-            return ExprEvaluator.evaluate(v.text(), this::lookup);
+            return ExprEvaluator.evaluate(v.text(), this::lookup, 0);
         } catch (ExprException e) {
-            throw v.loc().error("'" + v.text() + "': " + e.getMessage());
+            throw v.loc().error("'" + shown(v.text()) + "': " + e.getMessage());
         }
     }
 
-    /** @return a size in bytes within {@code [minBytes, maxBytes]}; a plain number counts as bytes */
+    /**
+     * @return a size in bytes within {@code [minBytes, maxBytes]}; a plain number counts as bytes. A size written
+     * as a number must be a whole number of bytes ({@code 1.5} and {@code 1.1K} are refused, {@code 1.5K} is 1536);
+     * the result of an expression ({@code ${gradBytes / tp}}) is rounded to the nearest byte, because dividing
+     * sizes is what expressions are for (use {@code ceil()} or {@code floor()} to round otherwise).
+     */
     public long sizeBytes(Value v, long minBytes, long maxBytes) {
         Quantity q = quantity(v);
+        if (!v.text().contains("${") && !q.isWhole() && q.dim() != Dim.TIME) {
+            throw v.loc().error("size " + shown(v.text()) + " is not a whole number of bytes ("
+                    + Quantity.number(q.value()).format() + " bytes)");
+        }
         if (q.dim() == Dim.TIME) {
-            throw v.loc().error("'" + v.text() + "' is a duration, expected a size (e.g. 25M, 4KiB, 8)");
+            throw v.loc().error("'" + shown(v.text()) + "' is a duration, expected a size (e.g. 25M, 4KiB, 8)");
         }
         if (q.value() < Math.max(1, minBytes) - 0.5) {
-            throw v.loc().error("'" + v.text() + "' is not a positive size" + detail(v, q));
+            throw v.loc().error("'" + shown(v.text()) + "' is not a positive size" + detail(v, q));
         }
         if (q.value() > maxBytes + 0.5) {
-            throw v.loc().error("'" + v.text() + "' is out of range: at most " + maxBytes + " bytes" + detail(v, q));
+            throw v.loc().error("'" + shown(v.text()) + "' is out of range: at most " + maxBytes + " bytes"
+                    + detail(v, q));
         }
         return Math.round(q.value());
     }
@@ -93,13 +106,13 @@ public final class Env {
     public long durationPs(Value v) {
         Quantity q = quantity(v);
         if (q.dim() == Dim.BYTES || (q.dim() == Dim.NONE && q.value() != 0)) {
-            throw v.loc().error("'" + v.text() + "' is not a duration (give a unit: ps, ns, us, ms, s)");
+            throw v.loc().error("'" + shown(v.text()) + "' is not a duration (give a unit: ps, ns, us, ms, s)");
         }
         if (q.value() < 0) {
-            throw v.loc().error("'" + v.text() + "' is a negative duration" + detail(v, q));
+            throw v.loc().error("'" + shown(v.text()) + "' is a negative duration" + detail(v, q));
         }
         if (q.value() > MAX_DURATION_PS) {
-            throw v.loc().error("'" + v.text() + "' is out of range: at most 3600s");
+            throw v.loc().error("'" + shown(v.text()) + "' is out of range: at most 3600s");
         }
         return Math.round(q.value());
     }
@@ -108,13 +121,14 @@ public final class Env {
     public int integer(Value v, int min, int max) {
         Quantity q = quantity(v);
         if (q.dim() != Dim.NONE) {
-            throw v.loc().error("'" + v.text() + "' is " + q.dim().label() + ", expected a whole number");
+            throw v.loc().error("'" + shown(v.text()) + "' is " + q.dim().label()
+                    + ", expected a whole number");
         }
         if (!q.isWhole()) {
-            throw v.loc().error("'" + v.text() + "' is not a whole number" + detail(v, q));
+            throw v.loc().error("'" + shown(v.text()) + "' is not a whole number" + detail(v, q));
         }
         if (q.value() < min || q.value() > max) {
-            throw v.loc().error("'" + v.text() + "' is out of range " + min + ".." + max + detail(v, q));
+            throw v.loc().error("'" + shown(v.text()) + "' is out of range " + min + ".." + max + detail(v, q));
         }
         return (int) Math.round(q.value());
     }
@@ -123,10 +137,11 @@ public final class Env {
     public double number(Value v, double min, double max) {
         Quantity q = quantity(v);
         if (q.dim() != Dim.NONE) {
-            throw v.loc().error("'" + v.text() + "' is " + q.dim().label() + ", expected a plain number");
+            throw v.loc().error("'" + shown(v.text()) + "' is " + q.dim().label()
+                    + ", expected a plain number");
         }
         if (q.value() < min || q.value() > max) {
-            throw v.loc().error("'" + v.text() + "' is out of range " + Quantity.number(min).format() + ".."
+            throw v.loc().error("'" + shown(v.text()) + "' is out of range " + Quantity.number(min).format() + ".."
                     + Quantity.number(max).format() + detail(v, q));
         }
         return q.value();
@@ -151,7 +166,7 @@ public final class Env {
             }
             int end = s.indexOf('}', start);
             if (end < 0) {
-                throw v.loc().error("'" + s + "': '${' without a closing '}'");
+                throw v.loc().error("'" + shown(s) + "': '${' without a closing '}'");
             }
             out.append(s, from, start);
             out.append(substitute(s.substring(start + 2, end).trim(), v));
@@ -163,19 +178,19 @@ public final class Env {
         if (ExprEvaluator.isName(inner) && params.containsKey(inner) && !bound.containsKey(inner)) {
             Value p = params.get(inner);
             try {
-                return lookup(inner).format();
+                return lookup(inner, 0).format();
             } catch (ExprException e) {
                 return text(p);
             }
         }
         try {
-            return ExprEvaluator.evaluate("${" + inner + "}", this::lookup).format();
+            return ExprEvaluator.evaluate("${" + inner + "}", this::lookup, 0).format();
         } catch (ExprException e) {
-            throw v.loc().error("'" + v.text() + "': " + e.getMessage());
+            throw v.loc().error("'" + shown(v.text()) + "': " + e.getMessage());
         }
     }
 
-    private Quantity lookup(String name) {
+    private Quantity lookup(String name, int depth) {
         Quantity b = bound.get(name);
         if (b != null) {
             return b;
@@ -196,13 +211,17 @@ public final class Env {
             throw new ExprException("unknown parameter '" + name + "' (known: " + String.join(", ", params.keySet())
                     + (params.isEmpty() ? "" : ", ") + "gpuCount, gpusPerServer, jobGpus, i)");
         }
+        if (evaluating.size() >= MAX_PARAMETER_CHAIN) {
+            throw new ExprException("parameters refer to each other more than " + MAX_PARAMETER_CHAIN
+                    + " deep (" + evaluating.peekFirst() + " -> ... -> " + name + ")");
+        }
         if (evaluating.contains(name)) {
             throw new ExprException("parameter '" + name + "' refers to itself (" + String.join(" -> ", evaluating)
                     + " -> " + name + ")");
         }
         evaluating.addLast(name);
         try {
-            Quantity q = ExprEvaluator.evaluate(p.text(), this::lookup);
+            Quantity q = ExprEvaluator.evaluate(p.text(), this::lookup, depth);
             cache.put(name, q);
             return q;
         } catch (ExprException e) {
@@ -210,6 +229,11 @@ public final class Env {
         } finally {
             evaluating.removeLast();
         }
+    }
+
+    /** A value as quoted in messages: long ones (an expression may have 4096 characters) shortened. */
+    static String shown(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 70) + "..." + text.substring(text.length() - 20);
     }
 
     private static String detail(Value v, Quantity q) {

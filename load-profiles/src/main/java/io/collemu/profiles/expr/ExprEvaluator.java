@@ -21,17 +21,38 @@ import java.util.function.Function;
  * parameter. Units follow nccl-tests: {@code K M G T} (either case) and {@code KiB MiB GiB TiB} are powers of
  * 1024, {@code KB MB GB TB} powers of 1000, {@code B} bytes; {@code ps ns us µs ms s} durations.
  *
+ * <p>Limits: an expression has at most {@value #MAX_LENGTH} characters and nests at most {@value #MAX_DEPTH}
+ * levels (parentheses, {@code ${}}, function calls, signs and {@code ^} each add one; a parameter's value
+ * continues at the depth where the parameter is used), so that no input can overflow the stack of this
+ * recursive-descent evaluator; real profile expressions, parameters included, use about ten.
+ *
  * <p>Stateless; thread-safe.
  */
 public final class ExprEvaluator {
+    /** Most characters of one expression. */
+    public static final int MAX_LENGTH = 4096;
+    /** Most nesting levels of one expression. */
+    public static final int MAX_DEPTH = 64;
+
+    /**
+     * Resolves a name met at {@code depth} levels of nesting; a lookup that evaluates another expression (a
+     * parameter's value) continues from that depth, so the limit bounds the whole chain.
+     */
+    @FunctionalInterface
+    public interface Lookup {
+        Quantity apply(String name, int depth);
+    }
+
     private final String text;
-    private final Function<String, Quantity> lookup;
+    private final Lookup lookup;
     private int pos;
     private int braceDepth;
+    private int depth;
 
-    private ExprEvaluator(String text, Function<String, Quantity> lookup) {
+    private ExprEvaluator(String text, Lookup lookup, int depth) {
         this.text = text;
         this.lookup = lookup;
+        this.depth = depth;
     }
 
     /**
@@ -39,7 +60,19 @@ public final class ExprEvaluator {
      * @throws ExprException with a one-line message (no location)
      */
     public static Quantity evaluate(String text, Function<String, Quantity> lookup) {
-        ExprEvaluator e = new ExprEvaluator(text, lookup);
+        return evaluate(text, (name, depth) -> lookup.apply(name), 0);
+    }
+
+    /**
+     * As {@link #evaluate(String, Function)}, starting at {@code depth} levels of nesting (that of the expression
+     * whose name is being looked up).
+     */
+    public static Quantity evaluate(String text, Lookup lookup, int depth) {
+        if (text.length() > MAX_LENGTH) {
+            throw new ExprException("is " + text.length() + " characters long; an expression may have at most "
+                    + MAX_LENGTH);
+        }
+        ExprEvaluator e = new ExprEvaluator(text, lookup, depth);
         e.skipSpace();
         if (e.pos >= text.length()) {
             throw new ExprException("empty value");
@@ -111,7 +144,20 @@ public final class ExprEvaluator {
         }
     }
 
+    /** Every recursion of the grammar passes here: the nesting depth is counted once per level. */
     private Quantity unary() {
+        if (++depth > MAX_DEPTH) {
+            throw new ExprException("is nested more than " + MAX_DEPTH + " levels deep (parentheses, signs, '^' or"
+                    + " function calls inside each other)");
+        }
+        try {
+            return signedOrPower();
+        } finally {
+            depth--;
+        }
+    }
+
+    private Quantity signedOrPower() {
         char c = peek();
         if (c == '-' || c == '+') {
             pos++;
@@ -158,12 +204,12 @@ public final class ExprEvaluator {
                 pos++;
                 return function(name);
             }
-            return lookup.apply(name);
+            return lookup.apply(name, depth);
         }
         if (c == 0) {
             throw new ExprException("ends too early");
         }
-        throw new ExprException("unexpected '" + text.substring(pos) + "'");
+        throw new ExprException("unexpected '" + rest() + "'");
     }
 
     private Quantity function(String name) {
@@ -302,6 +348,12 @@ public final class ExprEvaluator {
         throw new ExprException(what + " mixes " + a.dim().label() + " and " + b.dim().label());
     }
 
+    /** The text not read yet, shortened for a message. */
+    private String rest() {
+        String r = text.substring(pos);
+        return r.length() <= 40 ? r : r.substring(0, 37) + "...";
+    }
+
     private char peek() {
         skipSpace();
         return pos < text.length() ? text.charAt(pos) : 0;
@@ -315,7 +367,7 @@ public final class ExprEvaluator {
 
     private void expect(char c) {
         if (peek() != c) {
-            throw new ExprException("expected '" + c + "'" + (pos < text.length() ? " at '" + text.substring(pos) + "'"
+            throw new ExprException("expected '" + c + "'" + (pos < text.length() ? " at '" + rest() + "'"
                     : " at the end"));
         }
         pos++;

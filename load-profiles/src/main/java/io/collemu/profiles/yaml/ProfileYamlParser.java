@@ -1,10 +1,6 @@
 package io.collemu.profiles.yaml;
 
-import io.collemu.topology.yaml.YamlLineIndex;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.collemu.profiles.Profile;
 import io.collemu.profiles.ProfileException;
 import io.collemu.profiles.expr.Env;
@@ -17,7 +13,12 @@ import io.collemu.profiles.spec.OpSpec;
 import io.collemu.profiles.spec.RepeatBlock;
 import io.collemu.profiles.spec.SweepSpec;
 import io.collemu.profiles.spec.Value;
-import java.io.IOException;
+import io.collemu.topology.yaml.YamlDocument;
+import io.collemu.topology.yaml.YamlErrors;
+import io.collemu.topology.yaml.YamlLimits;
+import io.collemu.topology.yaml.YamlLineIndex;
+import io.collemu.topology.yaml.YamlSource;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,9 +39,6 @@ public final class ProfileYamlParser {
     /** Parameters every profile has (stragglers), with their defaults. */
     public static final Map<String, String> STRAGGLER_PARAMS = stragglerDefaults();
 
-    private static final YAMLFactory FACTORY = new YAMLFactory();
-    private static final YAMLMapper MAPPER = YAMLMapper.builder(FACTORY)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final List<String> TOP = List.of("name", "description", "fabric", "params", "jobs");
     private static final List<String> JOB = List.of("name", "gpus", "iterations", "warmup", "layout", "ops");
@@ -51,16 +49,21 @@ public final class ProfileYamlParser {
             "repeat");
     private static final List<String> SWEEP = List.of("from", "to", "factor");
 
-    /** Malformed YAML in a profile: a one-line ProfileException with file and line. */
-    private static final YamlLineIndex.Errors PROFILE_ERRORS = new YamlLineIndex.Errors() {
+    /** Problems of the YAML input itself: one-line ProfileExceptions with file and line. */
+    private static final YamlErrors PROFILE_ERRORS = new YamlErrors() {
         @Override
         public RuntimeException syntax(String file, int line, String message) {
             return new ProfileException(file, line, "(document)", "YAML syntax error: " + message);
         }
 
         @Override
-        public RuntimeException unreadable(String file, String message) {
-            return new ProfileException(file + ": cannot read: " + message);
+        public RuntimeException at(String file, int line, String field, String what) {
+            return new ProfileException(file, line, field, what);
+        }
+
+        @Override
+        public RuntimeException input(String message) {
+            return new ProfileException(message);
         }
     };
 
@@ -80,6 +83,16 @@ public final class ProfileYamlParser {
     }
 
     /**
+     * The text of a profile file, read within {@link YamlLimits#PROFILE}: a directory, named pipe or device is
+     * refused without being opened, bytes that are not UTF-8 are named.
+     *
+     * @throws ProfileException one line naming the file
+     */
+    public static String read(Path file) {
+        return YamlSource.read(file, YamlLimits.PROFILE, PROFILE_ERRORS);
+    }
+
+    /**
      * @param file      names the text in errors (a path as given, or {@code NAME.yaml} for a built-in)
      * @param overrides {@code --param} values; each key must be a parameter of the profile
      * @throws ProfileException one line, located
@@ -88,13 +101,9 @@ public final class ProfileYamlParser {
         if (text == null || text.isBlank()) {
             throw new ProfileException(file, 1, "(document)", "empty profile (expected name: and jobs:)");
         }
-        YamlLineIndex lines = YamlLineIndex.of(text, file, FACTORY, PROFILE_ERRORS);
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new ProfileException(file, 1, "(document)", "YAML error: " + YamlLineIndex.firstLine(e.getMessage()));
-        }
+        YamlDocument doc = YamlDocument.parse(text, file, YamlLimits.PROFILE, PROFILE_ERRORS);
+        YamlLineIndex lines = doc.lines();
+        JsonNode root = doc.root();
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ProfileException(file, 1, "(document)", "empty profile (expected name: and jobs:)");
         }

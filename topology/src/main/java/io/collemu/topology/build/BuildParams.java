@@ -1,5 +1,6 @@
 package io.collemu.topology.build;
 
+import io.collemu.topology.model.FabricLimits;
 import io.collemu.topology.model.LinkModel;
 import io.collemu.topology.model.LinkModelCatalog;
 import io.collemu.topology.model.SwitchParams;
@@ -15,6 +16,11 @@ import java.util.Map;
  * Not thread-safe; one instance per build.
  */
 public final class BuildParams {
+    /** Longest cable a parameter may give, in metres (1000 km). */
+    static final double MAX_CABLE_METRES = LinkModel.MAX_CABLE_METRES;
+    /** Longest switch latency a parameter may give, in nanoseconds (1 s). */
+    static final double MAX_LATENCY_NS = SwitchParams.MAX_LATENCY_PS / 1000.0;
+
     private final String builder;
     private final Map<String, String> values;
     private final LinkModelCatalog catalog;
@@ -118,14 +124,14 @@ public final class BuildParams {
         try {
             return catalog.get(name);
         } catch (TopologyException e) {
-            throw new TopologyException("parameter '" + key + "': " + e.getMessage(), key);
+            throw e.within("parameter '" + key + "'", key);
         }
     }
 
     /** Switch parameters common to every builder: radix, switch-latency-ns, buffer-bytes over a default. */
     SwitchParams switchParams(SwitchParams defaults, String latencyKey) {
-        int radix = integer("radix", defaults.radix(), 1, 100_000);
-        double latencyNs = number(latencyKey, defaults.latencyPs() / 1000.0, 0, 1e9);
+        int radix = integer("radix", defaults.radix(), 1, FabricLimits.MAX_RADIX);
+        double latencyNs = number(latencyKey, defaults.latencyPs() / 1000.0, 0, MAX_LATENCY_NS);
         long buffer = longValue("buffer-bytes", defaults.bufferBytes(), 1, Long.MAX_VALUE / 2);
         return new SwitchParams(radix, Math.round(latencyNs * 1000.0), buffer);
     }

@@ -1,11 +1,10 @@
 package io.collemu.topology.build;
 
-import io.collemu.topology.model.Topology;
 import java.util.List;
 
 /**
  * One family of fabrics addressable by a spec string {@code name:k=v,...}. Implementations are stateless and
- * thread-safe; {@link #build} validates every parameter and throws a one-line
+ * thread-safe; {@link #plan} validates every parameter and throws a one-line
  * {@link io.collemu.topology.model.TopologyException} naming the parameter on bad input.
  */
 interface FabricBuilder {
@@ -18,6 +17,9 @@ interface FabricBuilder {
     /** One usage line: name, parameters, defaults. */
     String usage();
 
-    /** Builds the fabric; {@code spec} is recorded as {@link Topology#spec()}. */
-    Topology build(BuildParams params, String spec);
+    /**
+     * Validates the parameters and sizes the fabric, allocating nothing in proportion to it, so that its
+     * {@link FabricPlan#cost()} can be checked before {@link FabricPlan#build} allocates.
+     */
+    FabricPlan plan(BuildParams params);
 }

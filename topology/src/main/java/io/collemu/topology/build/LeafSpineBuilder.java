@@ -1,5 +1,7 @@
 package io.collemu.topology.build;
 
+import io.collemu.topology.model.FabricCost;
+import io.collemu.topology.model.FabricLimits;
 import io.collemu.topology.model.SwitchParams;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.model.TopologyException;
@@ -34,23 +36,23 @@ final class LeafSpineBuilder implements FabricBuilder {
     }
 
     @Override
-    public Topology build(BuildParams p, String spec) {
+    public FabricPlan plan(BuildParams p) {
         p.requireKnown(PARAMS);
-        int leaves = p.integer("leaves", null, 1, 100_000);
-        int hosts = p.integer("hosts-per-leaf", null, 1, 100_000);
+        int leaves = p.integer("leaves", null, 1, FabricLimits.MAX_RADIX);
+        int hosts = p.integer("hosts-per-leaf", null, 1, FabricLimits.MAX_RADIX);
         double o = p.number("oversubscription", 1.0, 1e-9, 1e6);
         int up = integerUplinks(hosts, o);
-        int spines = p.integer("spines", up, 1, 100_000);
+        int spines = p.integer("spines", up, 1, FabricLimits.MAX_RADIX);
         if (up % spines != 0) {
             throw new TopologyException("parameter 'spines': " + up + " uplinks per leaf (hosts-per-leaf " + hosts
                     + " / oversubscription " + BuildParams.fmt(o) + ") do not spread evenly over " + spines
                     + " spines", "spines");
         }
         int parallel = up / spines;
-        LinkPlan plan = LinkPlan.of(p, "pluggable-dsp-800g");
-        SwitchParams sw = p.switchParams(SwitchParams.packet(LinkPlan.defaultRadix(plan.fabric().rateBps())),
+        LinkPlan links = LinkPlan.of(p, "pluggable-dsp-800g");
+        SwitchParams sw = p.switchParams(SwitchParams.packet(LinkPlan.defaultRadix(links.fabric().rateBps())),
                 "switch-latency-ns");
-        if (hosts + up > sw.radix()) {
+        if ((long) hosts + up > sw.radix()) {
             throw new TopologyException("parameter 'hosts-per-leaf': a leaf needs " + hosts + " down + " + up
                     + " up ports, more than radix " + sw.radix(), "hosts-per-leaf");
         }
@@ -58,37 +60,65 @@ final class LeafSpineBuilder implements FabricBuilder {
             throw new TopologyException("parameter 'leaves': a spine needs " + leaves + " x " + parallel
                     + " ports, more than radix " + sw.radix(), "leaves");
         }
-        double hostMetres = p.number("cable-m", 3.0, 0, 1e6);
-        double spineMetres = p.number("spine-cable-m", 30.0, 0, 1e6);
+        return new Plan(leaves, hosts, spines, parallel, links, sw,
+                p.number("cable-m", 3.0, 0, BuildParams.MAX_CABLE_METRES),
+                p.number("spine-cable-m", 30.0, 0, BuildParams.MAX_CABLE_METRES));
+    }
 
-        Topology.Builder b = new Topology.Builder(spec);
-        int gpus = leaves * hosts;
-        for (int g = 0; g < gpus; g++) {
-            b.addGpu("gpu" + g, -1);
+    /** L leaves of H hosts, S spines, P parallel cables per leaf-spine pair. */
+    private record Plan(int leaves, int hosts, int spines, int parallel, LinkPlan links, SwitchParams sw,
+            double hostMetres, double spineMetres) implements FabricPlan {
+
+        @Override
+        public FabricCost cost() {
+            long gpus = FabricCost.product(leaves, hosts);
+            long cables = FabricCost.sum(gpus, FabricCost.product(leaves, spines, parallel));
+            return new FabricCost(gpus, FabricCost.sum(leaves, spines), cables, sw.radix(), leaves);
         }
-        int firstLeaf = b.nodeCount();
-        for (int l = 0; l < leaves; l++) {
-            b.addSwitch("leaf" + l, 1, "leaf", sw);
+
+        @Override
+        public List<String> sizeParameters() {
+            return List.of("leaves", "hosts-per-leaf");
         }
-        int firstSpine = b.nodeCount();
-        for (int s = 0; s < spines; s++) {
-            b.addSwitch("spine" + s, 2, "spine", sw);
-        }
-        for (int g = 0; g < gpus; g++) {
-            b.connect(g, firstLeaf + g / hosts, plan.nicEnd(), plan.fabric(), hostMetres, 1);
-        }
-        for (int l = 0; l < leaves; l++) {
-            for (int s = 0; s < spines; s++) {
-                b.connect(firstLeaf + l, firstSpine + s, plan.fabric(), plan.fabric(), spineMetres, parallel);
+
+        @Override
+        public Topology build(String spec) {
+            // cost() was accepted, so leaves * hosts fits the GPU limit (an int)
+            int gpus = leaves * hosts;
+            Topology.Builder b = new Topology.Builder(spec);
+            for (int g = 0; g < gpus; g++) {
+                b.addGpu("gpu" + g, -1);
             }
+            int firstLeaf = b.nodeCount();
+            for (int l = 0; l < leaves; l++) {
+                b.addSwitch("leaf" + l, 1, "leaf", sw);
+            }
+            int firstSpine = b.nodeCount();
+            for (int s = 0; s < spines; s++) {
+                b.addSwitch("spine" + s, 2, "spine", sw);
+            }
+            for (int g = 0; g < gpus; g++) {
+                b.connect(g, firstLeaf + g / hosts, links.nicEnd(), links.fabric(), hostMetres, 1);
+            }
+            for (int l = 0; l < leaves; l++) {
+                for (int s = 0; s < spines; s++) {
+                    b.connect(firstLeaf + l, firstSpine + s, links.fabric(), links.fabric(), spineMetres, parallel);
+                }
+            }
+            return b.build();
         }
-        return b.build();
     }
 
     /** h/o as an integer number of uplinks, or a one-line error naming oversubscription. */
     static int integerUplinks(int hosts, double o) {
         double up = hosts / o;
         long rounded = Math.round(up);
+        if (rounded > FabricLimits.MAX_RADIX) {
+            throw new TopologyException("parameter 'oversubscription': " + hosts + " down ports / "
+                    + BuildParams.fmt(o) + " would need " + FabricLimits.count(rounded) + " up ports per leaf, more"
+                    + " than any radix (at most " + FabricLimits.MAX_RADIX + "): raise oversubscription",
+                    "oversubscription");
+        }
         if (rounded < 1 || Math.abs(up - rounded) > 1e-9 * Math.max(1, up)) {
             throw new TopologyException("parameter 'oversubscription': " + hosts + " down ports / oversubscription "
                     + BuildParams.fmt(o) + " = " + String.format("%.3g", up)

@@ -1,5 +1,7 @@
 package io.collemu.topology.build;
 
+import io.collemu.topology.model.FabricCost;
+import io.collemu.topology.model.FabricLimits;
 import io.collemu.topology.model.LinkModel;
 import io.collemu.topology.model.SwitchParams;
 import io.collemu.topology.model.Topology;
@@ -54,9 +56,9 @@ final class RailOptimizedBuilder implements FabricBuilder {
     }
 
     @Override
-    public Topology build(BuildParams p, String spec) {
+    public FabricPlan plan(BuildParams p) {
         p.requireKnown(PARAMS);
-        int gpus = p.integer("gpus", null, 1, 1_000_000);
+        int gpus = p.integer("gpus", null, 1, (int) FabricLimits.MAX_GPUS);
         int perServer = p.integer("gpus-per-server", 8, 1, 1024);
         if (gpus % perServer != 0) {
             throw new TopologyException("parameter 'gpus': " + gpus + " is not a multiple of gpus-per-server "
@@ -64,13 +66,13 @@ final class RailOptimizedBuilder implements FabricBuilder {
         }
         String scaleUpName = p.string("scale-up", "nvlink4");
         LinkModel scaleUp = "none".equals(scaleUpName) ? null : p.link("scale-up", scaleUpName);
-        LinkPlan plan = LinkPlan.of(p, "pluggable-dsp-800g");
-        SwitchParams sw = p.switchParams(SwitchParams.packet(LinkPlan.defaultRadix(plan.fabric().rateBps())),
+        LinkPlan links = LinkPlan.of(p, "pluggable-dsp-800g");
+        SwitchParams sw = p.switchParams(SwitchParams.packet(LinkPlan.defaultRadix(links.fabric().rateBps())),
                 "switch-latency-ns");
         int radix = sw.radix();
         double o = p.number("oversubscription", 1.0, 1e-9, 1e6);
         int defaultSu = (int) Math.max(1, Math.min(32, Math.floor(radix * o / (o + 1))));
-        int serversPerSu = p.integer("servers-per-su", defaultSu, 1, 100_000);
+        int serversPerSu = p.integer("servers-per-su", defaultSu, 1, FabricLimits.MAX_RADIX);
         int servers = gpus / perServer;
         int suServers = Math.min(serversPerSu, servers);
         int up = uplinks(suServers, o);
@@ -81,68 +83,101 @@ final class RailOptimizedBuilder implements FabricBuilder {
         int sus = (servers + suServers - 1) / suServers;
         int leaves = sus * perServer;
         Layout layout = leaves <= radix ? twoTier(sus, leaves, up, radix) : threeTier(sus, perServer, up, radix, gpus);
-
-        Topology.Builder b = new Topology.Builder(spec);
-        for (int g = 0; g < gpus; g++) {
-            b.addGpu("gpu" + g, g / perServer);
-        }
-        if (scaleUp != null) {
-            double nvMetres = scaleUp.cableMetres();
-            SwitchParams nvs = new SwitchParams(perServer, Math.round(p.number("nvswitch-latency-ns",
-                    SwitchParams.NVSWITCH_LATENCY_PS / 1000.0, 0, 1e9) * 1000), SwitchParams.NVSWITCH_BUFFER_BYTES);
-            for (int s = 0; s < servers; s++) {
-                int node = b.addSwitch("nvs" + s, 1, "nvswitch", nvs);
-                for (int r = 0; r < perServer; r++) {
-                    b.connect(s * perServer + r, node, scaleUp, scaleUp, nvMetres, 1);
-                }
-            }
-        }
-        int firstLeaf = b.nodeCount();
-        for (int su = 0; su < sus; su++) {
-            for (int r = 0; r < perServer; r++) {
-                b.addSwitch("su" + su + "-leaf" + r, 1, "leaf", sw);
-            }
-        }
-        double nicMetres = p.number("cable-m", 3.0, 0, 1e6);
-        for (int g = 0; g < gpus; g++) {
-            int server = g / perServer;
-            b.connect(g, firstLeaf + (server / suServers) * perServer + g % perServer, plan.nicEnd(), plan.fabric(),
-                    nicMetres, 1);
-        }
-        wireUpperTiers(b, p, plan.fabric(), sw, layout, firstLeaf, leaves, perServer);
-        return b.build();
+        SwitchParams nvs = scaleUp == null ? null : new SwitchParams(perServer, Math.round(p.number(
+                "nvswitch-latency-ns", SwitchParams.NVSWITCH_LATENCY_PS / 1000.0, 0, BuildParams.MAX_LATENCY_NS)
+                * 1000), SwitchParams.NVSWITCH_BUFFER_BYTES);
+        double[] metres = {p.number("cable-m", 3.0, 0, BuildParams.MAX_CABLE_METRES),
+            p.number("spine-cable-m", 30.0, 0, BuildParams.MAX_CABLE_METRES),
+            p.number("core-cable-m", 100.0, 0, BuildParams.MAX_CABLE_METRES)};
+        return new Plan(gpus, perServer, suServers, sus, scaleUp, nvs, links, sw, layout, metres);
     }
 
-    private static void wireUpperTiers(Topology.Builder b, BuildParams p, LinkModel fabric, SwitchParams sw,
-            Layout l, int firstLeaf, int leaves, int perServer) {
-        double spineMetres = p.number("spine-cable-m", 30.0, 0, 1e6);
-        double coreMetres = p.number("core-cable-m", 100.0, 0, 1e6);
-        int firstSpine = b.nodeCount();
-        for (int pod = 0; pod < l.pods; pod++) {
-            for (int s = 0; s < l.spinesPerPod; s++) {
-                b.addSwitch(l.pods == 1 ? "spine" + s : "pod" + pod + "-spine" + s, 2, "spine", sw);
+    /**
+     * The fabric's shape: G GPUs in servers of {@code perServer}, SUs of {@code suServers} servers, the upper tiers'
+     * {@link Layout}; {@code metres} = NIC-leaf, leaf-spine, spine-core cable lengths.
+     */
+    private record Plan(int gpus, int perServer, int suServers, int sus, LinkModel scaleUp, SwitchParams nvs,
+            LinkPlan links, SwitchParams sw, Layout layout, double[] metres) implements FabricPlan {
+
+        @Override
+        public FabricCost cost() {
+            Layout l = layout;
+            long servers = gpus / perServer;
+            long leaves = FabricCost.product(sus, perServer);
+            long spines = FabricCost.product(l.pods, l.spinesPerPod);
+            long cores = FabricCost.product(l.spinesPerPod, l.coresPerGroup);
+            long switches = FabricCost.sum(scaleUp == null ? 0 : servers, leaves, spines, cores);
+            long cables = FabricCost.sum(scaleUp == null ? 0 : gpus, gpus,
+                    FabricCost.product(leaves, l.spinesPerPod, l.leafSpineParallel),
+                    FabricCost.product(l.pods, l.spinesPerPod, l.coresPerGroup, l.spineCoreParallel));
+            return new FabricCost(gpus, switches, cables, Math.max(sw.radix(), perServer), leaves);
+        }
+
+        @Override
+        public List<String> sizeParameters() {
+            return List.of("gpus");
+        }
+
+        @Override
+        public Topology build(String spec) {
+            int servers = gpus / perServer;
+            Topology.Builder b = new Topology.Builder(spec);
+            for (int g = 0; g < gpus; g++) {
+                b.addGpu("gpu" + g, g / perServer);
             }
-        }
-        int leavesPerPod = l.susPerPod * perServer;
-        for (int leaf = 0; leaf < leaves; leaf++) {
-            int pod = l.pods == 1 ? 0 : leaf / leavesPerPod;
-            for (int s = 0; s < l.spinesPerPod; s++) {
-                b.connect(firstLeaf + leaf, firstSpine + pod * l.spinesPerPod + s, fabric, fabric, spineMetres,
-                        l.leafSpineParallel);
+            if (scaleUp != null) {
+                for (int s = 0; s < servers; s++) {
+                    int node = b.addSwitch("nvs" + s, 1, "nvswitch", nvs);
+                    for (int r = 0; r < perServer; r++) {
+                        b.connect(s * perServer + r, node, scaleUp, scaleUp, scaleUp.cableMetres(), 1);
+                    }
+                }
             }
+            int firstLeaf = b.nodeCount();
+            for (int su = 0; su < sus; su++) {
+                for (int r = 0; r < perServer; r++) {
+                    b.addSwitch("su" + su + "-leaf" + r, 1, "leaf", sw);
+                }
+            }
+            for (int g = 0; g < gpus; g++) {
+                int server = g / perServer;
+                b.connect(g, firstLeaf + (server / suServers) * perServer + g % perServer, links.nicEnd(),
+                        links.fabric(), metres[0], 1);
+            }
+            wireUpperTiers(b, firstLeaf, sus * perServer);
+            return b.build();
         }
-        if (l.coresPerGroup == 0) {
-            return;
-        }
-        int firstCore = b.nodeCount();
-        for (int c = 0; c < l.spinesPerPod * l.coresPerGroup; c++) {
-            b.addSwitch("core" + c, 3, "core", sw);
-        }
-        for (int pod = 0; pod < l.pods; pod++) {
-            for (int s = 0; s < l.spinesPerPod; s++) {
-                for (int c = 0; c < l.coresPerGroup; c++) {
-                    b.connect(firstSpine + pod * l.spinesPerPod + s, firstCore + s * l.coresPerGroup + c, fabric,
-                            fabric, coreMetres, l.spineCoreParallel);
+
+        private void wireUpperTiers(Topology.Builder b, int firstLeaf, int leaves) {
+            Layout l = layout;
+            LinkModel fabric = links.fabric();
+            int firstSpine = b.nodeCount();
+            for (int pod = 0; pod < l.pods; pod++) {
+                for (int s = 0; s < l.spinesPerPod; s++) {
+                    b.addSwitch(l.pods == 1 ? "spine" + s : "pod" + pod + "-spine" + s, 2, "spine", sw);
+                }
+            }
+            int leavesPerPod = l.susPerPod * perServer;
+            for (int leaf = 0; leaf < leaves; leaf++) {
+                int pod = l.pods == 1 ? 0 : leaf / leavesPerPod;
+                for (int s = 0; s < l.spinesPerPod; s++) {
+                    b.connect(firstLeaf + leaf, firstSpine + pod * l.spinesPerPod + s, fabric, fabric, metres[1],
+                            l.leafSpineParallel);
+                }
+            }
+            if (l.coresPerGroup == 0) {
+                return;
+            }
+            int firstCore = b.nodeCount();
+            for (int c = 0; c < l.spinesPerPod * l.coresPerGroup; c++) {
+                b.addSwitch("core" + c, 3, "core", sw);
+            }
+            for (int pod = 0; pod < l.pods; pod++) {
+                for (int s = 0; s < l.spinesPerPod; s++) {
+                    for (int c = 0; c < l.coresPerGroup; c++) {
+                        b.connect(firstSpine + pod * l.spinesPerPod + s, firstCore + s * l.coresPerGroup + c, fabric,
+                                fabric, metres[2], l.spineCoreParallel);
+                    }
                 }
             }
         }
@@ -186,6 +221,12 @@ final class RailOptimizedBuilder implements FabricBuilder {
     private static int uplinks(int suServers, double o) {
         double up = suServers / o;
         long rounded = Math.round(up);
+        if (rounded > FabricLimits.MAX_RADIX) {
+            throw new TopologyException("parameter 'oversubscription': " + suServers + " servers per SU / "
+                    + BuildParams.fmt(o) + " would need " + FabricLimits.count(rounded) + " up ports per leaf, more"
+                    + " than any radix (at most " + FabricLimits.MAX_RADIX + "): raise oversubscription",
+                    "oversubscription");
+        }
         if (rounded < 1 || Math.abs(up - rounded) > 1e-9 * Math.max(1, up)) {
             throw new TopologyException("parameter 'oversubscription': " + suServers
                     + " servers per SU / oversubscription " + BuildParams.fmt(o) + " = " + String.format("%.3g", up)

@@ -1,6 +1,7 @@
 package io.collemu.topology.build;
 
-import io.collemu.topology.model.LinkModel;
+import io.collemu.topology.model.FabricCost;
+import io.collemu.topology.model.FabricLimits;
 import io.collemu.topology.model.LinkTechnology;
 import io.collemu.topology.model.SwitchParams;
 import io.collemu.topology.model.Topology;
@@ -34,28 +35,49 @@ final class SingleSwitchBuilder implements FabricBuilder {
     }
 
     @Override
-    public Topology build(BuildParams p, String spec) {
+    public FabricPlan plan(BuildParams p) {
         p.requireKnown(PARAMS);
-        int gpus = p.integer("gpus", null, 1, 1_000_000);
-        LinkPlan plan = LinkPlan.of(p, "nvlink4");
-        boolean nvlink = plan.fabric().technology() == LinkTechnology.NVLINK;
+        int gpus = p.integer("gpus", null, 1, (int) FabricLimits.MAX_GPUS);
+        LinkPlan links = LinkPlan.of(p, "nvlink4");
+        boolean nvlink = links.fabric().technology() == LinkTechnology.NVLINK;
         SwitchParams defaults = nvlink ? SwitchParams.nvswitch(gpus)
-                : SwitchParams.packet(Math.max(gpus, LinkPlan.defaultRadix(plan.fabric().rateBps())));
+                : SwitchParams.packet(Math.max(gpus, LinkPlan.defaultRadix(links.fabric().rateBps())));
         SwitchParams sw = p.switchParams(defaults, "switch-latency-ns");
         if (gpus > sw.radix()) {
             throw new TopologyException("parameter 'gpus': " + gpus + " GPUs need more ports than radix "
                     + sw.radix(), p.has("radix") ? "radix" : "gpus");
         }
-        double metres = p.number("cable-m", nvlink ? plan.fabric().cableMetres() : 3.0, 0, 1e6);
-        Topology.Builder b = new Topology.Builder(spec);
-        for (int g = 0; g < gpus; g++) {
-            b.addGpu("gpu" + g, -1);
+        double metres = p.number("cable-m", nvlink ? links.fabric().cableMetres() : 3.0, 0,
+                BuildParams.MAX_CABLE_METRES);
+        return new Plan(gpus, nvlink, links, sw, metres);
+    }
+
+    /** G GPUs on one switch. */
+    private record Plan(int gpus, boolean nvlink, LinkPlan links, SwitchParams sw, double metres)
+            implements FabricPlan {
+
+        @Override
+        public FabricCost cost() {
+            // the only switch has no switch neighbours: the router needs no table
+            return new FabricCost(gpus, 1, gpus, sw.radix(), 0);
         }
-        int s = b.addSwitch(nvlink ? "nvswitch0" : "leaf0", 1, nvlink ? "nvswitch" : "leaf", sw);
-        LinkModel down = plan.fabric();
-        for (int g = 0; g < gpus; g++) {
-            b.connect(g, s, plan.nicEnd(), down, metres, 1);
+
+        @Override
+        public List<String> sizeParameters() {
+            return List.of("gpus");
         }
-        return b.build();
+
+        @Override
+        public Topology build(String spec) {
+            Topology.Builder b = new Topology.Builder(spec);
+            for (int g = 0; g < gpus; g++) {
+                b.addGpu("gpu" + g, -1);
+            }
+            int s = b.addSwitch(nvlink ? "nvswitch0" : "leaf0", 1, nvlink ? "nvswitch" : "leaf", sw);
+            for (int g = 0; g < gpus; g++) {
+                b.connect(g, s, links.nicEnd(), links.fabric(), metres, 1);
+            }
+            return b.build();
+        }
     }
 }

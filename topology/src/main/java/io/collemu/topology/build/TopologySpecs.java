@@ -1,5 +1,8 @@
 package io.collemu.topology.build;
 
+import io.collemu.topology.model.FabricCost;
+import io.collemu.topology.model.FabricLimits;
+import io.collemu.topology.model.Ids;
 import io.collemu.topology.model.LinkModelCatalog;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.model.TopologyException;
@@ -18,6 +21,8 @@ import java.util.Map;
  * {@code .yaml}/{@code .yml} topology file into a {@link Topology}. Overrides (e.g. {@code {"link": "cpo-1.6t"}}
  * from {@code --link}) replace or add builder parameters. Every user error is a one-line
  * {@link TopologyException}: {@code spec '...': parameter 'x': ...} or {@code file:line: field 'y': ...}.
+ * A fabric is sized before it is built ({@link FabricCost}, also public through {@link #estimate}) and refused
+ * beyond {@link FabricLimits} (by default this JVM's: half the maximum heap) with what to lower.
  * Stateless; thread-safe.
  */
 public final class TopologySpecs {
@@ -40,22 +45,54 @@ public final class TopologySpecs {
 
     /** A spec string or YAML file, with parameter overrides (e.g. {@code link} for {@code --link}). */
     public static Topology parse(String specOrFile, Map<String, String> overrides) {
-        if (specOrFile == null || specOrFile.isBlank()) {
-            throw new TopologyException("empty topology spec (expected builder:k=v,... or a .yaml file)");
-        }
-        String s = specOrFile.trim();
+        return parse(specOrFile, overrides, FabricLimits.ofThisJvm());
+    }
+
+    /**
+     * As {@link #parse(String, Map)}, refusing a fabric whose {@link FabricCost} exceeds {@code limits} before
+     * anything is allocated for it. An error in an override's value is blamed on the override
+     * ({@link TopologyException#overrideKey()}).
+     */
+    public static Topology parse(String specOrFile, Map<String, String> overrides, FabricLimits limits) {
+        String s = checkedSpec(specOrFile);
         if (isFile(s)) {
-            return TopologyYamlLoader.load(Path.of(s), overrides);
+            return TopologyYamlLoader.load(Path.of(s), overrides, limits);
         }
         int colon = s.indexOf(':');
         String name = colon < 0 ? s : s.substring(0, colon).trim();
         try {
             Map<String, String> params = parseParams(colon < 0 ? "" : s.substring(colon + 1));
             params.putAll(overrides);
-            return build(name, params, LinkModelCatalog.presets());
+            return build(name, params, LinkModelCatalog.presets(), null, limits);
         } catch (TopologyException e) {
-            throw new TopologyException("spec '" + s + "': " + e.getMessage(), e.field());
+            throw e.blamingOverrides(overrides).within("spec '" + s + "'");
         }
+    }
+
+    /**
+     * What the fabric of a spec string or YAML file would cost, from its parameters or node and link lists,
+     * without building it (nothing is allocated in proportion to the fabric). Errors are those of
+     * {@link #parse(String, Map)} except that no size limit is applied.
+     */
+    public static FabricCost estimate(String specOrFile, Map<String, String> overrides) {
+        String s = checkedSpec(specOrFile);
+        if (isFile(s)) {
+            return TopologyYamlLoader.estimate(Path.of(s), overrides);
+        }
+        int colon = s.indexOf(':');
+        String name = colon < 0 ? s : s.substring(0, colon).trim();
+        try {
+            Map<String, String> params = parseParams(colon < 0 ? "" : s.substring(colon + 1));
+            params.putAll(overrides);
+            return estimate(name, params, LinkModelCatalog.presets());
+        } catch (TopologyException e) {
+            throw e.blamingOverrides(overrides).within("spec '" + s + "'");
+        }
+    }
+
+    /** What a named builder with these parameters would build, validated, without building it. */
+    public static FabricCost estimate(String builderName, Map<String, String> params, LinkModelCatalog catalog) {
+        return builder(builderName).plan(new BuildParams(builderName, params, catalog)).cost();
     }
 
     /**
@@ -69,13 +106,44 @@ public final class TopologySpecs {
     /** As {@link #build(String, Map, LinkModelCatalog)}, recording {@code specLabel} (e.g. a file) as the spec. */
     public static Topology build(String builderName, Map<String, String> params, LinkModelCatalog catalog,
             String specLabel) {
+        return build(builderName, params, catalog, specLabel, FabricLimits.ofThisJvm());
+    }
+
+    /**
+     * As {@link #build(String, Map, LinkModelCatalog, String)}, refusing a fabric beyond {@code limits} before
+     * allocating it: the error names the figure and its limit and says which parameter to lower; its field is
+     * that parameter.
+     */
+    public static Topology build(String builderName, Map<String, String> params, LinkModelCatalog catalog,
+            String specLabel, FabricLimits limits) {
+        FabricPlan plan = builder(builderName).plan(new BuildParams(builderName, params, catalog));
+        String tooBig = limits.problem(plan.cost());
+        if (tooBig != null) {
+            List<String> size = plan.sizeParameters();
+            throw new TopologyException(tooBig + ": lower " + String.join(" or ", size), size.get(0));
+        }
+        return plan.build(specLabel != null ? specLabel : canonicalSpec(builderName, params));
+    }
+
+    private static FabricBuilder builder(String builderName) {
         FabricBuilder b = BUILDERS.get(builderName);
         if (b == null) {
-            throw new TopologyException("unknown builder '" + builderName + "' (known: "
-                    + String.join(", ", BUILDERS.keySet()) + ")", "builder");
+            throw new TopologyException("unknown builder '" + Ids.printable(String.valueOf(builderName))
+                    + "' (known: " + String.join(", ", BUILDERS.keySet()) + ")", "builder");
         }
-        return b.build(new BuildParams(builderName, params, catalog),
-                specLabel != null ? specLabel : canonicalSpec(builderName, params));
+        return b;
+    }
+
+    private static String checkedSpec(String specOrFile) {
+        if (specOrFile == null || specOrFile.isBlank()) {
+            throw new TopologyException("empty topology spec (expected builder:k=v,... or a .yaml file)");
+        }
+        String s = specOrFile.trim();
+        String bad = Ids.problem(s);
+        if (bad != null) {
+            throw new TopologyException("topology spec " + bad);
+        }
+        return s;
     }
 
     /** One line per builder with its parameters and defaults. */
@@ -137,7 +205,9 @@ public final class TopologySpecs {
             return true;
         }
         try {
-            return s.indexOf('=') < 0 && Files.isRegularFile(Path.of(s));
+            // an existing path (file, directory, pipe) is read as a file, so that the loader can say what it is;
+            // a bare builder name stays a spec even if a file of that name exists
+            return s.indexOf('=') < 0 && !BUILDERS.containsKey(s) && Files.exists(Path.of(s));
         } catch (java.nio.file.InvalidPathException e) {
             return false;
         }

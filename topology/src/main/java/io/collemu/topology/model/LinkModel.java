@@ -23,6 +23,19 @@ import java.util.Objects;
 public record LinkModel(String name, LinkTechnology technology, long rateBps, long phyLatencyPs,
         long fecLatencyPs, long propagationPsPerMetre, double cableMetres, double pjPerBit, double idleWatts,
         double preFecBer, double hardFailuresPerEndHour) {
+    /**
+     * Slowest link: 1 Mb/s. Below that a 64 KiB segment takes over half a second to serialize and the engines'
+     * rate arithmetic (Mb/s) loses its exactness; no fabric link is that slow.
+     */
+    public static final long MIN_RATE_BPS = 1_000_000L;
+    /** Fastest link: 10 Pb/s, far beyond any lane count of today's optics. */
+    public static final long MAX_RATE_BPS = 10_000_000_000_000_000L;
+    /** Longest PHY or FEC latency of one link end: 1 s, so that a link's latency sum cannot overflow. */
+    public static final long MAX_LATENCY_PS = 1_000_000_000_000L;
+    /** Slowest propagation: 1 us per metre (fibre is 5 ns/m, copper about 4.5 ns/m). */
+    public static final long MAX_PROPAGATION_PS_PER_METRE = 1_000_000L;
+    /** Longest cable: 1000 km (a metro link); with {@link #MAX_PROPAGATION_PS_PER_METRE} at most 1 s. */
+    public static final double MAX_CABLE_METRES = 1e6;
 
     public LinkModel {
         Objects.requireNonNull(name, "name");
@@ -30,14 +43,15 @@ public record LinkModel(String name, LinkTechnology technology, long rateBps, lo
         if (name.isBlank()) {
             throw new TopologyException("link model name must not be blank", "name");
         }
-        if (rateBps <= 0) {
-            throw new TopologyException("link model '" + name + "': rate must be positive, got " + rateBps
-                    + " bps", "rateBps");
+        Ids.require(name, "name");
+        if (rateBps < MIN_RATE_BPS || rateBps > MAX_RATE_BPS) {
+            throw new TopologyException("link model '" + name + "': rate must be in " + MIN_RATE_BPS + ".."
+                    + MAX_RATE_BPS + " bps (1 Mb/s to 10 Pb/s), got " + rateBps + " bps", "rateBps");
         }
-        requireNonNegative(name, "phyLatencyPs", phyLatencyPs);
-        requireNonNegative(name, "fecLatencyPs", fecLatencyPs);
-        requireNonNegative(name, "propagationPsPerMetre", propagationPsPerMetre);
-        requireNonNegative(name, "cableMetres", cableMetres);
+        requireInRange(name, "phyLatencyPs", phyLatencyPs, MAX_LATENCY_PS);
+        requireInRange(name, "fecLatencyPs", fecLatencyPs, MAX_LATENCY_PS);
+        requireInRange(name, "propagationPsPerMetre", propagationPsPerMetre, MAX_PROPAGATION_PS_PER_METRE);
+        requireInRange(name, "cableMetres", cableMetres, MAX_CABLE_METRES);
         requireNonNegative(name, "pjPerBit", pjPerBit);
         requireNonNegative(name, "idleWatts", idleWatts);
         requireNonNegative(name, "preFecBer", preFecBer);
@@ -45,6 +59,13 @@ public record LinkModel(String name, LinkTechnology technology, long rateBps, lo
         if (preFecBer > 1) {
             throw new TopologyException("link model '" + name + "': preFecBer must be at most 1, got " + preFecBer,
                     "preFecBer");
+        }
+    }
+
+    private static void requireInRange(String name, String field, double value, double max) {
+        if (!(value >= 0 && value <= max)) {
+            throw new TopologyException("link model '" + name + "': " + field + " must be in 0.." + (long) max
+                    + ", got " + value, field);
         }
     }
 

@@ -18,13 +18,16 @@ public record SwitchParams(int radix, long latencyPs, long bufferBytes) {
     public static final long NVSWITCH_LATENCY_PS = 100_000L;
     /** NVSwitch buffer per ingress port, assumed: 256 KiB. */
     public static final long NVSWITCH_BUFFER_BYTES = 256L << 10;
+    /** Longest port-to-port latency: 1 s (real switches take hundreds of nanoseconds). */
+    public static final long MAX_LATENCY_PS = 1_000_000_000_000L;
 
     public SwitchParams {
         if (radix < 1) {
             throw new TopologyException("switch radix must be at least 1, got " + radix, "radix");
         }
-        if (latencyPs < 0) {
-            throw new TopologyException("switch latency must be >= 0, got " + latencyPs + " ps", "switch-latency-ns");
+        if (latencyPs < 0 || latencyPs > MAX_LATENCY_PS) {
+            throw new TopologyException("switch latency must be in 0..1 s, got " + latencyPs + " ps",
+                    "switch-latency-ns");
         }
         if (bufferBytes < 1) {
             throw new TopologyException("switch buffer must be at least 1 byte, got " + bufferBytes, "buffer-bytes");

@@ -51,6 +51,9 @@ public final class Topology {
     private final Map<String, Integer> nodeByName;
 
     private Topology(Builder b) {
+        if (b.gpuNodes.isEmpty()) {
+            throw new TopologyException("a fabric needs at least one GPU", "nodes");
+        }
         int n = b.names.size();
         this.spec = b.spec;
         this.kinds = b.kinds.toArray(new NodeKind[0]);
@@ -103,6 +106,9 @@ public final class Topology {
             int pa = next[a]++;
             int pz = next[z]++;
             long latency = linkLatencyPs(ma, mz, metres);
+            if (latency <= 0) {
+                throw new TopologyException(zeroLatency(b.names.get(a), b.names.get(z)), "latency");
+            }
             long rate = Math.min(ma.rateBps(), mz.rateBps());
             fillPort(pa, a, z, pz, ma, mz, metres, rate, latency);
             fillPort(pz, z, a, pa, mz, ma, metres, rate, latency);
@@ -140,11 +146,17 @@ public final class Topology {
         portLatencyPs[p] = latency;
     }
 
+    /** The message for a cable whose latency is zero: the engines need every link to take time (lookahead). */
+    public static String zeroLatency(String a, String z) {
+        return "the link between '" + a + "' and '" + z + "' has zero latency (PHY, FEC and propagation all 0):"
+                + " every link must take some time (give a cable length or a PHY latency)";
+    }
+
     /**
      * PHY of both ends, plus one FEC decode per link (the larger figure of the two ends: one RS decoder sits in
      * the receiving host or switch), plus propagation (the larger per-metre figure) times the cable length.
      */
-    static long linkLatencyPs(LinkModel a, LinkModel z, double metres) {
+    public static long linkLatencyPs(LinkModel a, LinkModel z, double metres) {
         long prop = Math.round(Math.max(a.propagationPsPerMetre(), z.propagationPsPerMetre()) * metres);
         return a.phyLatencyPs() + z.phyLatencyPs() + Math.max(a.fecLatencyPs(), z.fecLatencyPs()) + prop;
     }
@@ -429,6 +441,8 @@ public final class Topology {
         }
 
         private int addNode(String name, NodeKind kind, int tierNumber, String label, int serverId, SwitchParams sp) {
+            Ids.require(name, "id");
+            Ids.require(label, "tierName");
             int id = names.size();
             if (nodeByName.putIfAbsent(name, id) != null) {
                 throw new TopologyException("duplicate node id '" + name + "'", "id");

@@ -64,6 +64,7 @@ public final class Router {
             }
         }
         this.switchNode = Arrays.copyOf(nodes, switches);
+        boolean[] reachesSwitches = switchesWithSwitchNeighbours(switches);
         int gpus = t.gpuCount();
         this.netStart = new int[gpus + 1];
         this.isolatedStart = new int[gpus + 1];
@@ -80,7 +81,7 @@ public final class Router {
                 if (si < 0 || contains(net, netStart[g], kn, si) || contains(isolated, isolatedStart[g], ki, si)) {
                     continue;
                 }
-                if (hasSwitchNeighbour(switchNode[si])) {
+                if (reachesSwitches[si]) {
                     net = grow(net, kn);
                     net[kn++] = si;
                 } else {
@@ -143,13 +144,19 @@ public final class Router {
         return mode;
     }
 
-    private boolean hasSwitchNeighbour(int node) {
-        for (int i = 0; i < t.portCountOf(node); i++) {
-            if (switchIndex[t.portPeer(t.portOf(node, i))] >= 0) {
-                return true;
+    /**
+     * Per switch index, whether it links to another switch: one pass over the ports (asking per GPU instead
+     * would scan a 100,000-port switch once for each of its GPUs).
+     */
+    private boolean[] switchesWithSwitchNeighbours(int switches) {
+        boolean[] out = new boolean[switches];
+        for (int p = 0; p < t.portCount(); p++) {
+            int owner = switchIndex[t.portOwner(p)];
+            if (owner >= 0 && switchIndex[t.portPeer(p)] >= 0) {
+                out[owner] = true;
             }
         }
-        return false;
+        return out;
     }
 
     private static int[] grow(int[] a, int size) {

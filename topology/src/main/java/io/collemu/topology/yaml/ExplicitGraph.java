@@ -1,5 +1,8 @@
 package io.collemu.topology.yaml;
 
+import io.collemu.topology.model.FabricCost;
+import io.collemu.topology.model.FabricLimits;
+import io.collemu.topology.model.Ids;
 import io.collemu.topology.model.LinkModel;
 import io.collemu.topology.model.LinkModelCatalog;
 import io.collemu.topology.model.LinkTechnology;
@@ -33,11 +36,30 @@ final class ExplicitGraph {
     }
 
     static Topology build(TopologyDocument doc, LinkModelCatalog catalog, YamlLineIndex lines,
-            Map<String, String> overrides) {
-        return new ExplicitGraph(doc, catalog, lines, overrides).build();
+            Map<String, String> overrides, FabricLimits limits) {
+        ExplicitGraph g = new ExplicitGraph(doc, catalog, lines, overrides);
+        g.check();
+        String tooBig = limits.problem(g.cost());
+        if (tooBig != null) {
+            throw g.tooBig(tooBig);
+        }
+        return g.build();
     }
 
-    private Topology build() {
+    /** Validates the graph and reports its cost without building it. */
+    static FabricCost estimate(TopologyDocument doc, LinkModelCatalog catalog, YamlLineIndex lines,
+            Map<String, String> overrides) {
+        ExplicitGraph g = new ExplicitGraph(doc, catalog, lines, overrides);
+        g.check();
+        return g.cost();
+    }
+
+    private boolean[] isGpu;
+    private long[] used;
+    private LinkModel[][] ends;
+
+    /** Every node and link checked with its line; nothing allocated in proportion to link counts. */
+    private void check() {
         List<NodeDoc> nodes = doc.nodes();
         if (nodes == null || nodes.isEmpty()) {
             throw lines.error(doc.params() != null ? "/params" : "", "no builder and no nodes: give builder: <name>"
@@ -52,16 +74,77 @@ final class ExplicitGraph {
                         + "' does not apply to an explicit graph (only link does)");
             }
         }
-        boolean[] isGpu = new boolean[nodes.size()];
+        isGpu = new boolean[nodes.size()];
+        boolean anyGpu = false;
         for (int i = 0; i < nodes.size(); i++) {
             isGpu[i] = checkNode(i, nodes.get(i));
+            anyGpu |= isGpu[i];
         }
-        List<LinkDoc> links = doc.links() == null ? List.of() : doc.links();
-        int[] used = new int[nodes.size()];
-        LinkModel[][] ends = new LinkModel[links.size()][];
+        if (!anyGpu) {
+            throw lines.error("/nodes", "a fabric needs at least one GPU (a node with kind: gpu)");
+        }
+        List<LinkDoc> links = links();
+        used = new long[nodes.size()];
+        ends = new LinkModel[links.size()][];
         for (int i = 0; i < links.size(); i++) {
             ends[i] = checkLink(i, links.get(i), isGpu, used);
         }
+    }
+
+    private List<LinkDoc> links() {
+        return doc.links() == null ? List.of() : doc.links();
+    }
+
+    /** GPUs, switches, cables (counts summed without overflow), largest switch, switches needing a route table. */
+    private FabricCost cost() {
+        long gpus = 0;
+        long largest = 0;
+        for (int i = 0; i < isGpu.length; i++) {
+            gpus += isGpu[i] ? 1 : 0;
+            largest = isGpu[i] ? largest : Math.max(largest, Math.max(used[i], radixGiven(doc.nodes().get(i))));
+        }
+        long cables = 0;
+        boolean[] nearGpu = new boolean[isGpu.length];
+        boolean[] nearSwitch = new boolean[isGpu.length];
+        for (LinkDoc l : links()) {
+            cables = FabricCost.sum(cables, count(l));
+            int a = indexById.get(l.a());
+            int z = indexById.get(l.b());
+            (isGpu[z] ? nearGpu : nearSwitch)[a] = true;
+            (isGpu[a] ? nearGpu : nearSwitch)[z] = true;
+        }
+        long tables = 0;
+        for (int i = 0; i < isGpu.length; i++) {
+            tables += !isGpu[i] && nearGpu[i] && nearSwitch[i] ? 1 : 0;
+        }
+        return new FabricCost(gpus, isGpu.length - gpus, cables, largest, tables);
+    }
+
+    private long radixGiven(NodeDoc n) {
+        Integer r = n.radix() != null ? n.radix() : doc.switches() == null ? null : doc.switches().radix();
+        return r == null ? 0 : r;
+    }
+
+    /** A too-big fabric blamed on its largest link count, if any link has more than one cable. */
+    private TopologyException tooBig(String problem) {
+        List<LinkDoc> links = links();
+        int worst = -1;
+        for (int i = 0; i < links.size(); i++) {
+            if (count(links.get(i)) > 1 && (worst < 0 || count(links.get(i)) > count(links.get(worst)))) {
+                worst = i;
+            }
+        }
+        return worst >= 0 ? lines.error("/links/" + worst + "/count", problem + ": lower the link counts")
+                : lines.error("/nodes", problem + ": use fewer nodes and links");
+    }
+
+    private static int count(LinkDoc l) {
+        return l.count() == null ? 1 : l.count();
+    }
+
+    private Topology build() {
+        List<NodeDoc> nodes = doc.nodes();
+        List<LinkDoc> links = links();
         Topology.Builder b = new Topology.Builder(lines.file());
         int[] nodeId = new int[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
@@ -72,15 +155,14 @@ final class ExplicitGraph {
         }
         for (int i = 0; i < nodes.size(); i++) {
             if (!isGpu[i]) {
-                nodeId[i] = addSwitch(b, i, nodes.get(i), used[i]);
+                // cost() was accepted: the ports of one switch are within the radix limit (an int)
+                nodeId[i] = addSwitch(b, i, nodes.get(i), (int) used[i]);
             }
         }
         for (int i = 0; i < links.size(); i++) {
             LinkDoc l = links.get(i);
-            double metres = l.cableMetres() != null ? l.cableMetres() : Math.max(ends[i][0].cableMetres(),
-                    ends[i][1].cableMetres());
-            b.connect(nodeId[indexById.get(l.a())], nodeId[indexById.get(l.b())], ends[i][0], ends[i][1], metres,
-                    l.count() == null ? 1 : l.count());
+            b.connect(nodeId[indexById.get(l.a())], nodeId[indexById.get(l.b())], ends[i][0], ends[i][1],
+                    metres(l, ends[i]), count(l));
         }
         Topology t = b.build();
         int[] pair = t.firstUnroutableGpuPair();
@@ -93,6 +175,10 @@ final class ExplicitGraph {
         return t;
     }
 
+    private static double metres(LinkDoc l, LinkModel[] ends) {
+        return l.cableMetres() != null ? l.cableMetres() : Math.max(ends[0].cableMetres(), ends[1].cableMetres());
+    }
+
     /** Validates one node; returns whether it is a GPU. */
     private boolean checkNode(int i, NodeDoc n) {
         String ptr = "/nodes/" + i;
@@ -101,6 +187,10 @@ final class ExplicitGraph {
         }
         if (n.id() == null || n.id().isBlank()) {
             throw lines.error(ptr, "missing id");
+        }
+        requireId(n.id(), ptr + "/id");
+        if (n.tierName() != null) {
+            requireId(n.tierName(), ptr + "/tierName");
         }
         Integer first = indexById.putIfAbsent(n.id(), i);
         if (first != null) {
@@ -128,14 +218,22 @@ final class ExplicitGraph {
                 if (n.tier() != null && (n.tier() < 1 || n.tier() > 100)) {
                     throw lines.error(ptr + "/tier", "must be in 1..100, got " + n.tier());
                 }
+                TopologyYamlLoader.checkSwitchFields(n.radix(), n.latencyNs(), n.bufferBytes(), ptr, lines);
                 return false;
             default:
                 throw lines.error(ptr + "/kind", "unknown kind '" + n.kind() + "' (known: gpu, switch)");
         }
     }
 
+    private void requireId(String id, String ptr) {
+        String problem = Ids.problem(id);
+        if (problem != null) {
+            throw lines.error(ptr, problem);
+        }
+    }
+
     /** Validates one cable and returns its {a end, b end} models. */
-    private LinkModel[] checkLink(int i, LinkDoc l, boolean[] isGpu, int[] used) {
+    private LinkModel[] checkLink(int i, LinkDoc l, boolean[] isGpu, long[] used) {
         String ptr = "/links/" + i;
         if (l == null) {
             throw lines.error(ptr, "empty link (give a, b and model)");
@@ -145,12 +243,13 @@ final class ExplicitGraph {
         if (a == z) {
             throw lines.error(ptr + "/b", "a link cannot join node '" + l.a() + "' to itself");
         }
-        int count = l.count() == null ? 1 : l.count();
+        int count = count(l);
         if (count < 1) {
             throw lines.error(ptr + "/count", "must be at least 1, got " + count);
         }
-        if (l.cableMetres() != null && (!(l.cableMetres() >= 0) || l.cableMetres().isInfinite())) {
-            throw lines.error(ptr + "/cableMetres", "must be a number >= 0, got " + l.cableMetres());
+        if (l.cableMetres() != null && !(l.cableMetres() >= 0 && l.cableMetres() <= LinkModel.MAX_CABLE_METRES)) {
+            throw lines.error(ptr + "/cableMetres", "must be a number in 0.." + (long) LinkModel.MAX_CABLE_METRES
+                    + " (1000 km), got " + l.cableMetres());
         }
         used[a] += count;
         used[z] += count;
@@ -173,9 +272,12 @@ final class ExplicitGraph {
             try {
                 m = catalog.get(override);
             } catch (TopologyException e) {
-                throw new TopologyException(lines.file() + ": override link=" + override + ": " + e.getMessage());
+                throw TopologyException.ofOverride("link", override, e.getMessage()).within(lines.file());
             }
             ends = hybrid(m, isGpu[a], isGpu[z], ptr);
+        }
+        if (Topology.linkLatencyPs(ends[0], ends[1], metres(l, ends)) <= 0) {
+            throw lines.error(ptr, Topology.zeroLatency(l.a(), l.b()));
         }
         return ends;
     }

@@ -1,14 +1,17 @@
 package io.collemu.topology.yaml;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.model.FabricCost;
+import io.collemu.topology.model.FabricLimits;
+import io.collemu.topology.model.Ids;
 import io.collemu.topology.model.LinkModel;
 import io.collemu.topology.model.LinkModelCatalog;
 import io.collemu.topology.model.LinkPresets;
@@ -19,9 +22,6 @@ import io.collemu.topology.model.TopologyException;
 import io.collemu.topology.yaml.TopologyDocument.LinkModelDoc;
 import io.collemu.topology.yaml.TopologyDocument.SwitchesDoc;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,8 +33,11 @@ import java.util.stream.Collectors;
 /**
  * Loads and validates a topology YAML file (see {@link TopologyDocument} for the format) with Jackson YAML.
  * Every error is a one-line {@link TopologyException} {@code file:line: field 'x': what is wrong}: malformed YAML,
- * unknown field, wrong type, unknown preset or builder, zero or negative rate, unknown node, duplicate id, a
- * switch using more ports than its radix, a disconnected fabric (some GPU pair without a GPU-free path).
+ * unknown field, wrong type, unknown preset or builder, a rate, latency or length out of its range, unknown node,
+ * duplicate id, a name with control characters, a switch using more ports than its radix, a fabric without GPUs,
+ * a link without latency, a disconnected fabric (some GPU pair without a GPU-free path), a fabric too big for
+ * {@link FabricLimits} (sized before it is built). The file is read through {@link YamlDocument} within
+ * {@link YamlLimits#TOPOLOGY} (16 MiB, 64 levels, anchors, aliases and merge keys resolved).
  *
  * <p>In an explicit graph a cable given one CPO {@code model} between a GPU and a switch is hybrid, as in the
  * builders: the GPU (NIC) end is the DSP pluggable of the same rate. {@code aModel}/{@code bModel} set each end
@@ -43,56 +46,103 @@ import java.util.stream.Collectors;
  * <p>Stateless; thread-safe.
  */
 public final class TopologyYamlLoader {
-    private static final YAMLFactory FACTORY = new YAMLFactory();
-    private static final YAMLMapper MAPPER = YAMLMapper.builder(FACTORY)
+    private static final YAMLMapper MAPPER = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
+
+    /** Problems of the YAML input itself, in the topology's error style. */
+    static final YamlErrors ERRORS = new YamlErrors() {
+        @Override
+        public RuntimeException syntax(String file, int line, String message) {
+            return new TopologyException(file + ":" + line + ": YAML syntax error: " + message);
+        }
+
+        @Override
+        public RuntimeException at(String file, int line, String field, String what) {
+            return new TopologyException(file + ":" + line + ": field '" + field + "': " + what);
+        }
+
+        @Override
+        public RuntimeException input(String message) {
+            return new TopologyException(message);
+        }
+    };
 
     private TopologyYamlLoader() {
     }
 
     /** Loads a file; its path as given is the {@link Topology#spec()} and the file named in errors. */
     public static Topology load(Path file, Map<String, String> overrides) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new TopologyException("topology file not found: " + file);
-        } catch (IOException e) {
-            throw new TopologyException("cannot read topology file " + file + ": " + e.getMessage());
-        }
-        return load(text, file.toString(), overrides);
+        return load(file, overrides, FabricLimits.ofThisJvm());
+    }
+
+    /**
+     * As {@link #load(Path, Map)}, refusing a fabric beyond {@code limits} before building it. The file is read
+     * within {@link YamlLimits#TOPOLOGY}; a directory, pipe or device is refused without being opened.
+     */
+    public static Topology load(Path file, Map<String, String> overrides, FabricLimits limits) {
+        return load(YamlSource.read(file, YamlLimits.TOPOLOGY, ERRORS), file.toString(), overrides, limits);
     }
 
     /** Loads YAML text; {@code file} names it in errors and becomes the topology's spec. */
     public static Topology load(String text, String file, Map<String, String> overrides) {
+        return load(text, file, overrides, FabricLimits.ofThisJvm());
+    }
+
+    /** As {@link #load(String, String, Map)}, refusing a fabric beyond {@code limits} before building it. */
+    public static Topology load(String text, String file, Map<String, String> overrides, FabricLimits limits) {
+        Loaded l = read(text, file);
+        if (l.doc().builder() != null) {
+            return fromBuilder(l, overrides, (name, params) -> TopologySpecs.build(name, params, l.catalog(), file,
+                    limits));
+        }
+        return ExplicitGraph.build(l.doc(), l.catalog(), l.lines(), overrides, limits);
+    }
+
+    /** What the file's fabric would cost ({@link FabricCost}), validated but not built. */
+    public static FabricCost estimate(Path file, Map<String, String> overrides) {
+        Loaded l = read(YamlSource.read(file, YamlLimits.TOPOLOGY, ERRORS), file.toString());
+        if (l.doc().builder() != null) {
+            return fromBuilder(l, overrides, (name, params) -> TopologySpecs.estimate(name, params, l.catalog()));
+        }
+        return ExplicitGraph.estimate(l.doc(), l.catalog(), l.lines(), overrides);
+    }
+
+    /** A read and mapped document with its lines and link-model catalog. */
+    private record Loaded(TopologyDocument doc, YamlLineIndex lines, LinkModelCatalog catalog) {
+    }
+
+    private static Loaded read(String text, String file) {
         if (text.isBlank()) {
             throw new TopologyException(file + ":1: empty topology file (expected builder: or nodes:)");
         }
-        YamlLineIndex lines = YamlLineIndex.of(text, file, FACTORY);
-        TopologyDocument doc = read(text, lines);
+        YamlDocument yaml = YamlDocument.parse(text, file, YamlLimits.TOPOLOGY, ERRORS);
+        YamlLineIndex lines = yaml.lines();
+        TopologyDocument doc = yaml.root() == null || yaml.root().isNull() ? null : map(yaml, lines);
         if (doc == null) {
             throw new TopologyException(file + ":1: empty topology file (expected builder: or nodes:)");
         }
         LinkModelCatalog catalog = catalog(doc.linkModels(), lines);
-        if (doc.builder() != null) {
-            if (doc.nodes() != null || doc.links() != null) {
-                throw lines.error(doc.nodes() != null ? "/nodes" : "/links",
-                        "give either builder (with params) or an explicit graph (nodes, links), not both");
-            }
-            return fromBuilder(doc, catalog, lines, overrides);
+        if (doc.builder() != null && (doc.nodes() != null || doc.links() != null)) {
+            throw lines.error(doc.nodes() != null ? "/nodes" : "/links",
+                    "give either builder (with params) or an explicit graph (nodes, links), not both");
         }
-        return ExplicitGraph.build(doc, catalog, lines, overrides);
+        checkSwitchFields(doc.switches(), lines);
+        return new Loaded(doc, lines, catalog);
     }
 
-    private static TopologyDocument read(String text, YamlLineIndex lines) {
+    private static TopologyDocument map(YamlDocument yaml, YamlLineIndex lines) {
         try {
-            return MAPPER.readValue(text, TopologyDocument.class);
+            return MAPPER.readerFor(TopologyDocument.class).readValue(yaml.root());
         } catch (JsonMappingException e) {
             throw mappingError(e, lines);
+        } catch (JsonProcessingException e) {
+            // e.g. a number too large for its field: locate it by the reader's position in the tree
+            String ptr = e.getProcessor() instanceof JsonParser p ? p.getParsingContext().pathAsPointer().toString()
+                    : "";
+            throw lines.error(ptr, "cannot read this value: " + YamlLineIndex.firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new TopologyException(lines.file() + ": " + YamlLineIndex.firstLine(e.getMessage()));
         }
@@ -141,8 +191,15 @@ public final class TopologyYamlLoader {
         return c.getSimpleName();
     }
 
-    private static Topology fromBuilder(TopologyDocument doc, LinkModelCatalog catalog, YamlLineIndex lines,
-            Map<String, String> overrides) {
+    /**
+     * The builder's parameters from {@code params} and {@code switches}, then the overrides, given to
+     * {@code use}; an error is located at the field that gave the parameter ({@code params.gpus} even when it is
+     * missing), or blamed on the override that gave it.
+     */
+    private static <T> T fromBuilder(Loaded l, Map<String, String> overrides,
+            java.util.function.BiFunction<String, Map<String, String>, T> use) {
+        TopologyDocument doc = l.doc();
+        YamlLineIndex lines = l.lines();
         Map<String, String> params = new LinkedHashMap<>();
         Map<String, String> pointerOfParam = new HashMap<>();
         if (doc.params() != null) {
@@ -166,14 +223,16 @@ public final class TopologyYamlLoader {
         }
         params.putAll(overrides);
         try {
-            return TopologySpecs.build(doc.builder(), params, catalog, lines.file());
+            return use.apply(doc.builder(), params);
         } catch (TopologyException e) {
+            TopologyException blamed = e.blamingOverrides(overrides);
+            if (blamed.overrideKey() != null) {
+                throw blamed.within(lines.file());
+            }
             String field = e.field();
-            String ptr = "builder".equals(field) ? "/builder"
-                    : pointerOfParam.getOrDefault(field, overrides.containsKey(field) ? "" : "/params");
-            String msg = overrides.containsKey(field) ? "(override " + field + "=" + overrides.get(field) + ") "
-                    + e.getMessage() : e.getMessage();
-            throw lines.error(ptr, msg);
+            String ptr = "builder".equals(field) ? "/builder" : field == null ? "/params"
+                    : pointerOfParam.getOrDefault(field, "/params/" + field);
+            throw lines.error(ptr, e.getMessage());
         }
     }
 
@@ -193,6 +252,10 @@ public final class TopologyYamlLoader {
         Map<String, LinkModel> custom = new LinkedHashMap<>();
         for (Map.Entry<String, LinkModelDoc> e : docs.entrySet()) {
             String ptr = "/linkModels/" + e.getKey();
+            String badName = Ids.problem(e.getKey());
+            if (badName != null) {
+                throw lines.error(ptr, "link model name " + badName);
+            }
             if (e.getValue() == null) {
                 throw lines.error(ptr, "empty link model (give base or technology and rate)");
             }
@@ -218,35 +281,35 @@ public final class TopologyYamlLoader {
             if (d.rateBps() == null && d.rateGbps() == null) {
                 throw lines.error(ptr, "model '" + name + "' is not a preset: give base: <preset> or rateGbps");
             }
-            m = new LinkModel(name, technology(d.technology(), ptr + "/technology", lines), 1, 0, 0, 5000, 3.0, 0,
-                    0, 0, 0);
+            m = new LinkModel(name, technology(d.technology(), ptr + "/technology", lines), LinkModel.MIN_RATE_BPS, 0,
+                    0, 5000, 3.0, 0, 0, 0, 0);
         }
         if (d.technology() != null) {
             m = m.withTechnology(technology(d.technology(), ptr + "/technology", lines));
         }
-        Double rate = pick(d.rateBps(), 1, d.rateGbps(), 1e9, "rateBps", "rateGbps", ptr, lines);
+        Double rate = pick(d.rateBps(), d.rateGbps(), RATE, ptr, lines);
         if (rate != null) {
-            if (!(rate > 0) || rate > 1e16) {
-                throw lines.error(ptr + (d.rateBps() != null ? "/rateBps" : "/rateGbps"),
-                        "rate must be positive (and below 10 Pb/s), got " + (d.rateBps() != null ? d.rateBps()
-                                : d.rateGbps()));
-            }
             m = m.withRateBps(Math.round(rate));
         }
-        Double phy = pick(d.phyLatencyPs(), 1, d.phyLatencyNs(), 1e3, "phyLatencyPs", "phyLatencyNs", ptr, lines);
+        Double phy = pick(d.phyLatencyPs(), d.phyLatencyNs(), PHY, ptr, lines);
         if (phy != null) {
             m = m.withPhyLatencyPs(Math.round(phy));
         }
-        Double fec = pick(d.fecLatencyPs(), 1, d.fecLatencyNs(), 1e3, "fecLatencyPs", "fecLatencyNs", ptr, lines);
+        Double fec = pick(d.fecLatencyPs(), d.fecLatencyNs(), FEC, ptr, lines);
         if (fec != null) {
             m = m.withFecLatencyPs(Math.round(fec));
         }
-        Double prop = pick(d.propagationPsPerMetre(), 1, d.propagationNsPerMetre(), 1e3, "propagationPsPerMetre",
-                "propagationNsPerMetre", ptr, lines);
+        Double prop = pick(d.propagationPsPerMetre(), d.propagationNsPerMetre(), PROPAGATION, ptr, lines);
         if (prop != null) {
             m = m.withPropagationPsPerMetre(Math.round(prop));
         }
-        m = nonNegative(d.cableMetres(), "cableMetres", ptr, lines) ? m.withCableMetres(d.cableMetres()) : m;
+        if (nonNegative(d.cableMetres(), "cableMetres", ptr, lines)) {
+            if (d.cableMetres() > LinkModel.MAX_CABLE_METRES) {
+                throw lines.error(ptr + "/cableMetres", fmt(d.cableMetres()) + " m is out of range: at most "
+                        + fmt(LinkModel.MAX_CABLE_METRES) + " m (1000 km)");
+            }
+            m = m.withCableMetres(d.cableMetres());
+        }
         m = nonNegative(d.pjPerBit(), "pjPerBit", ptr, lines) ? m.withPjPerBit(d.pjPerBit()) : m;
         m = nonNegative(d.idleWatts(), "idleWatts", ptr, lines) ? m.withIdleWatts(d.idleWatts()) : m;
         m = nonNegative(d.preFecBer(), "preFecBer", ptr, lines) ? m.withPreFecBer(d.preFecBer()) : m;
@@ -258,19 +321,87 @@ public final class TopologyYamlLoader {
         return m;
     }
 
-    /** One of a ps/ns (or bps/Gbps) pair, scaled to the base unit; both given, or negative, is an error. */
-    private static Double pick(Double base, double baseScale, Double alt, double altScale, String baseName,
-            String altName, String ptr, YamlLineIndex lines) {
+    /**
+     * A quantity a link model may give in either of two units: the base field ({@code phyLatencyPs}, unit
+     * {@code ps}) or the alternative ({@code phyLatencyNs}, {@code altScale} base units each), within
+     * {@code [minBase, maxBase]} in base units ({@code human} says the range in words).
+     */
+    private record UnitPair(String baseName, String baseUnit, String altName, String altUnit, double altScale,
+            double minBase, double maxBase, String human) {
+    }
+
+    private static final UnitPair RATE = new UnitPair("rateBps", "bps", "rateGbps", "Gb/s", 1e9,
+            LinkModel.MIN_RATE_BPS, LinkModel.MAX_RATE_BPS, "1 Mb/s to 10 Pb/s");
+    private static final UnitPair PHY = new UnitPair("phyLatencyPs", "ps", "phyLatencyNs", "ns", 1e3, 0,
+            LinkModel.MAX_LATENCY_PS, "0 to 1 s");
+    private static final UnitPair FEC = new UnitPair("fecLatencyPs", "ps", "fecLatencyNs", "ns", 1e3, 0,
+            LinkModel.MAX_LATENCY_PS, "0 to 1 s");
+    private static final UnitPair PROPAGATION = new UnitPair("propagationPsPerMetre", "ps/m",
+            "propagationNsPerMetre", "ns/m", 1e3, 0, LinkModel.MAX_PROPAGATION_PS_PER_METRE, "0 to 1 us per metre");
+
+    /**
+     * The value of a quantity given in its base or alternative field, in base units; both given, not a finite
+     * number, or outside the quantity's range (said in the unit the user wrote) is an error at that field.
+     */
+    private static Double pick(Double base, Double alt, UnitPair q, String ptr, YamlLineIndex lines) {
         if (base != null && alt != null) {
-            throw lines.error(ptr + "/" + altName, "give " + baseName + " or " + altName + ", not both");
+            throw lines.error(ptr + "/" + q.altName(), "give " + q.baseName() + " or " + q.altName() + ", not both");
         }
-        Double v = base != null ? Double.valueOf(base * baseScale) : alt != null ? Double.valueOf(alt * altScale)
-                : null;
-        String field = base != null ? baseName : altName;
-        if (v != null && !field.startsWith("rate") && (!(v >= 0) || v.isInfinite())) {
-            throw lines.error(ptr + "/" + field, "must be a number >= 0, got " + (base != null ? base : alt));
+        if (base == null && alt == null) {
+            return null;
+        }
+        double given = base != null ? base : alt;
+        double scale = base != null ? 1 : q.altScale();
+        String unit = base != null ? q.baseUnit() : q.altUnit();
+        String at = ptr + "/" + (base != null ? q.baseName() : q.altName());
+        boolean rate = q == RATE;
+        if (!Double.isFinite(given) || (rate ? given <= 0 : given < 0)) {
+            throw lines.error(at, rate ? "rate must be positive, got " + fmt(given)
+                    : "must be a number >= 0, got " + fmt(given));
+        }
+        double v = given * scale;
+        if (v < q.minBase()) {
+            throw lines.error(at, fmt(given) + " " + unit + " is below the minimum of " + fmt(q.minBase() / scale)
+                    + " " + unit + " (" + q.human() + ")");
+        }
+        if (v > q.maxBase()) {
+            throw lines.error(at, fmt(given) + " " + unit + " is out of range: at most " + fmt(q.maxBase() / scale)
+                    + " " + unit + " (" + q.human() + ")");
         }
         return v;
+    }
+
+    /** A number as the user would write it: 3, 0.001, 1.0E300. */
+    static String fmt(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** The {@code switches} fields, each within its range at its own line. */
+    private static void checkSwitchFields(SwitchesDoc sw, YamlLineIndex lines) {
+        if (sw == null) {
+            return;
+        }
+        checkSwitchFields(sw.radix(), sw.latencyNs(), sw.bufferBytes(), "/switches", lines);
+        checkLatencyNs(sw.nvswitchLatencyNs(), "/switches/nvswitchLatencyNs", lines);
+    }
+
+    /** A switch's radix, latency and buffer fields (any may be null), within their ranges. */
+    static void checkSwitchFields(Integer radix, Double latencyNs, Long bufferBytes, String ptr, YamlLineIndex lines) {
+        if (radix != null && (radix < 1 || radix > FabricLimits.MAX_RADIX)) {
+            throw lines.error(ptr + "/radix", "must be in 1.." + FabricLimits.MAX_RADIX + ", got " + radix);
+        }
+        checkLatencyNs(latencyNs, ptr + "/latencyNs", lines);
+        if (bufferBytes != null && bufferBytes < 1) {
+            throw lines.error(ptr + "/bufferBytes", "must be at least 1 byte, got " + bufferBytes);
+        }
+    }
+
+    private static void checkLatencyNs(Double ns, String ptr, YamlLineIndex lines) {
+        double maxNs = SwitchParams.MAX_LATENCY_PS / 1e3;
+        if (ns != null && !(ns >= 0 && ns <= maxNs)) {
+            throw lines.error(ptr, fmt(ns) + " ns is out of range: a switch latency is 0.." + fmt(maxNs)
+                    + " ns (0 to 1 s)");
+        }
     }
 
     private static boolean nonNegative(Double v, String field, String ptr, YamlLineIndex lines) {

@@ -1,66 +1,21 @@
 package io.collemu.topology.yaml;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.collemu.topology.model.Ids;
 import io.collemu.topology.model.TopologyException;
-import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Line numbers of a YAML document by JSON pointer ({@code /links/3/a} to its line), read in one pass over the
- * tokens so that errors found after mapping (unknown preset, duplicate id, radix) can still name file and line.
- * Also rejects malformed YAML and duplicate keys with a located one-line error. Immutable once built.
+ * Line numbers of a YAML document by JSON pointer ({@code /links/3/a} to its line), recorded while
+ * {@link YamlDocument} reads it, so that errors found after mapping (unknown preset, duplicate id, radix) can still
+ * name file and line. A value reached through an alias has the line of the alias. Immutable once built.
  */
 public final class YamlLineIndex {
-    /** How a user of the index reports a malformed or unreadable document. */
-    public interface Errors {
-        RuntimeException syntax(String file, int line, String message);
-
-        RuntimeException unreadable(String file, String message);
-    }
-
-    private static final Errors TOPOLOGY_ERRORS = new Errors() {
-        @Override
-        public RuntimeException syntax(String file, int line, String message) {
-            return new TopologyException(file + ":" + line + ": YAML syntax error: " + message);
-        }
-
-        @Override
-        public RuntimeException unreadable(String file, String message) {
-            return new TopologyException(file + ": cannot read: " + message);
-        }
-    };
-
     private final String file;
     private final Map<String, Integer> lineByPointer;
 
-    private YamlLineIndex(String file, Map<String, Integer> lineByPointer) {
+    YamlLineIndex(String file, Map<String, Integer> lineByPointer) {
         this.file = file;
         this.lineByPointer = lineByPointer;
-    }
-
-    static YamlLineIndex of(String text, String file, YAMLFactory factory) {
-        return of(text, file, factory, TOPOLOGY_ERRORS);
-    }
-
-    /** Indexes {@code text}; malformed YAML and duplicate keys fail through {@code errors}, with their line. */
-    public static YamlLineIndex of(String text, String file, YAMLFactory factory, Errors errors) {
-        Map<String, Integer> lines = new HashMap<>();
-        try (JsonParser p = factory.createParser(text)) {
-            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            while (p.nextToken() != null) {
-                String pointer = p.getParsingContext().pathAsPointer().toString();
-                lines.putIfAbsent(pointer, p.currentTokenLocation().getLineNr());
-            }
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
-            throw errors.syntax(file, line, firstLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw errors.unreadable(file, e.getMessage());
-        }
-        return new YamlLineIndex(file, lines);
     }
 
     /** The line of the node at this pointer, or of its nearest enclosing node; 1 if unknown. */
@@ -94,14 +49,14 @@ public final class YamlLineIndex {
         return file;
     }
 
-    /** {@code /links/3/a} as {@code links[3].a}. */
+    /** {@code /links/3/a} as {@code links[3].a}; control characters in keys shown as {@code \\uXXXX}. */
     public static String fieldPath(String pointer) {
         StringBuilder sb = new StringBuilder();
         for (String seg : pointer.split("/")) {
             if (seg.isEmpty()) {
                 continue;
             }
-            String s = seg.replace("~1", "/").replace("~0", "~");
+            String s = Ids.printable(seg.replace("~1", "/").replace("~0", "~"));
             if (s.chars().allMatch(Character::isDigit)) {
                 sb.append('[').append(s).append(']');
             } else {
@@ -114,6 +69,7 @@ public final class YamlLineIndex {
         return sb.length() == 0 ? "(document)" : sb.toString();
     }
 
+    /** The first line of a (library) message, trimmed. */
     public static String firstLine(String s) {
         if (s == null) {
             return "";

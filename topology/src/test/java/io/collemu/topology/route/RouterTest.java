@@ -3,10 +3,12 @@ package io.collemu.topology.route;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collemu.topology.build.TopologySpecs;
 import io.collemu.topology.model.Topology;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +22,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RouterTest {
+
+    @Test
+    void shouldSetUpRoutesOnTheWidestSwitchInLinearTime() {
+        // 100,000 GPUs on one 100,000-port leaf: asking each GPU's leaf for switch neighbours was 10^10 steps
+        Topology t = TopologySpecs.parse("single-switch:gpus=100000,link=lpo-800g");
+        Router r = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> new Router(t));
+        assertEquals(2, r.hops(0, 99_999));
+    }
 
     @Test
     void shouldHashDeterministically() {

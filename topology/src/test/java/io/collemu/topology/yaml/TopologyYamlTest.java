@@ -209,7 +209,65 @@ class TopologyYamlTest {
                     + " leaf needs 40 down + 40 up ports, more than radix 32"),
             Arguments.of("both forms", "builder: fat-tree\nparams: {k: 4}\n" + SMALL_GRAPH,
                     ":3: field 'nodes': give either builder"),
-            Arguments.of("empty", "", ":1: empty topology file"));
+            Arguments.of("empty", "", ":1: empty topology file"),
+            // hardening: every bad value refused at its own field, in the user's terms
+            Arguments.of("huge link count", "nodes:\n  - {id: g0, kind: gpu}\n  - {id: g1, kind: gpu}\nlinks:\n"
+                    + "  - {a: g0, b: g1, model: nvlink4, count: 99000000}\n",
+                    ":5: field 'links[0].count': the fabric would have 198 M ports and 2 nodes, about "),
+            Arguments.of("latency overflow", "linkModels:\n  x: {base: lpo-800g, phyLatencyNs: 1e300}\n"
+                    + SMALL_GRAPH,
+                    ":2: field 'linkModels.x.phyLatencyNs': 1.0E300 ns is out of range: at most 1000000000 ns"),
+            Arguments.of("rate below minimum", "linkModels:\n  x: {base: lpo-800g, rateBps: 0.001}\n" + SMALL_GRAPH,
+                    ":2: field 'linkModels.x.rateBps': 0.001 bps is below the minimum of 1000000 bps (1 Mb/s"),
+            Arguments.of("switch latency overflow", "switches: {latencyNs: 1e300}\n" + SMALL_GRAPH,
+                    ":1: field 'switches.latencyNs': 1.0E300 ns is out of range: a switch latency is 0..1000000000"),
+            Arguments.of("no GPUs", "nodes:\n  - {id: s0, kind: switch}\n  - {id: s1, kind: switch}\nlinks:\n"
+                    + "  - {a: s0, b: s1, model: lpo-800g}\n", ":1: field 'nodes': a fabric needs at least one GPU"),
+            Arguments.of("zero latency", "linkModels:\n  wire: {technology: electrical, rateGbps: 100, phyLatencyPs: 0,"
+                    + " fecLatencyPs: 0}\n" + SMALL_GRAPH.replace("model: pluggable-dsp-800g}\n  - {a: g1",
+                    "model: wire, cableMetres: 0}\n  - {a: g1"),
+                    ":8: field 'links[0]': the link between 'g0' and 'leaf' has zero latency"),
+            Arguments.of("NUL in id", SMALL_GRAPH.replace("{id: g0,", "{id: \"g\\0x\",")
+                    .replace("{a: g0,", "{a: \"g\\0x\","),
+                    ":2: field 'nodes[0].id': contains the control character U+0000"),
+            Arguments.of("line break in id", SMALL_GRAPH.replace("{id: g0,", "{id: \"g\\nx\",")
+                    .replace("{a: g0,", "{a: \"g\\nx\","),
+                    ":2: field 'nodes[0].id': 'g\\u000Ax' contains the control character U+000A at position 2"),
+            Arguments.of("escape in model name", "linkModels:\n  \"m\\e[31m\": {base: lpo-800g}\n" + SMALL_GRAPH,
+                    ":2: field 'linkModels.m\\u001B[31m': contains the control character U+001B"),
+            Arguments.of("fractional count", SMALL_GRAPH.replace("model: pluggable-dsp-800g}\n  - {a: g1",
+                    "model: pluggable-dsp-800g, count: 1.5}\n  - {a: g1"), ":6: field 'links[0].count': "),
+            Arguments.of("missing param named in full", "builder: single-switch\nparams: {link: nvlink4}\n",
+                    ":2: field 'params.gpus': missing required parameter 'gpus' for builder single-switch"),
+            Arguments.of("builder too big", "builder: leaf-spine\nparams:\n  leaves: 100000\n  hosts-per-leaf: 50000\n"
+                    + "  radix: 100000\n  oversubscription: 50000\n",
+                    ":3: field 'params.leaves': the fabric would have 5.0 G GPUs (at most 4.2 M"),
+            Arguments.of("deep nesting", "nodes: " + "[".repeat(5000) + "]".repeat(5000) + "\n",
+                    ":1: field 'nodes[0][0][0]"),
+            Arguments.of("unbroken long value", "name: \"" + "a".repeat(100_000) + "\"\n",
+                    ":1: field '(document)': has more than 65536 characters without a space or line break"),
+            Arguments.of("long value", "name: \"" + "a ".repeat(40_000) + "\"\n",
+                    ":1: field 'name': is 80000 characters long, more than the 65536 a value may have"),
+            Arguments.of("control character in text", "name: x\u0007\n" + SMALL_GRAPH,
+                    ":1: field '(document)': contains the control character U+0007"),
+            Arguments.of("unknown alias", "name: *nope\n" + SMALL_GRAPH, ":1: field 'name': unknown alias '*nope'"),
+            Arguments.of("recursive alias", "name: &x [1, *x]\n" + SMALL_GRAPH,
+                    ":1: field 'name[1]': alias '*x' is inside the node it refers to"),
+            Arguments.of("billion laughs", billionLaughs(), "values (aliases count at every use)"),
+            Arguments.of("two documents", SMALL_GRAPH + "---\n" + SMALL_GRAPH, ": YAML syntax error: a second YAML"));
+    }
+
+    /** Nine levels of ten aliases each: 10^9 values once expanded, a few hundred bytes of text. */
+    private static String billionLaughs() {
+        StringBuilder y = new StringBuilder("linkModels:\n  l0: &l0 [lol]\n");
+        for (int i = 1; i <= 9; i++) {
+            y.append("  l").append(i).append(": &l").append(i).append(" [");
+            for (int k = 0; k < 10; k++) {
+                y.append(k == 0 ? "" : ", ").append("*l").append(i - 1);
+            }
+            y.append("]\n");
+        }
+        return y + SMALL_GRAPH;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -221,6 +279,10 @@ class TopologyYamlTest {
         assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
         assertFalse(e.getMessage().contains("Exception"), "no stack trace or class names");
+        assertFalse(e.getMessage().contains("StreamReadConstraints") || e.getMessage().contains("jackson"),
+                "no library internals: " + e.getMessage());
+        assertTrue(e.getMessage().length() < 400, "short: " + e.getMessage());
+        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), "printable: " + e.getMessage());
     }
 
     @Test
@@ -233,5 +295,45 @@ class TopologyYamlTest {
         TopologyException e = assertThrows(TopologyException.class,
                 () -> TopologySpecs.parse(f.toString(), Map.of("gpus", "8")));
         assertTrue(e.getMessage().contains("override 'gpus' does not apply"), e.getMessage());
+    }
+
+    @Test
+    void shouldBlameABadOverrideOnTheOverrideNotOnTheFile() throws IOException {
+        Path graph = write("g.yaml", SMALL_GRAPH);
+        Path built = write("b.yaml", "builder: leaf-spine\nparams: {leaves: 2, hosts-per-leaf: 4, link: cpo-1.6t}\n");
+        for (Path f : List.of(graph, built)) {
+            TopologyException e = assertThrows(TopologyException.class,
+                    () -> TopologySpecs.parse(f.toString(), Map.of("link", "bogus")));
+            assertTrue(e.getMessage().startsWith(f + ": override link=bogus: unknown link model 'bogus' (known: "),
+                    e.getMessage());
+            assertEquals("link", e.overrideKey());
+            assertTrue(e.problem().startsWith("unknown link model 'bogus' (known: pluggable-dsp-400g"), e.problem());
+        }
+    }
+
+    @Test
+    void shouldResolveAliasesAndMergeKeys() throws IOException {
+        Topology viaAlias = TopologySpecs.parse(write("alias.yaml", """
+                linkModels:
+                  fast: &fast {base: cpo-1.6t, phyLatencyNs: 3}
+                  other: *fast
+                builder: leaf-spine
+                params: {leaves: 2, hosts-per-leaf: 4, link: other}
+                """).toString());
+        // the anchor is itself a model (a topology file has no free-form section to keep defaults in)
+        Topology viaMerge = TopologySpecs.parse(write("merge.yaml", """
+                linkModels:
+                  fast: &d {base: cpo-1.6t, phyLatencyNs: 3, idleWatts: 9}
+                  other:
+                    <<: *d
+                    idleWatts: 2
+                builder: leaf-spine
+                params: {leaves: 2, hosts-per-leaf: 4, link: other}
+                """).toString());
+        int leaf = viaAlias.nodeByName("leaf0");
+        int up = viaAlias.portOf(leaf, viaAlias.portCountOf(leaf) - 1);
+        assertEquals(3_000, viaAlias.portNearEnd(up).phyLatencyPs(), "the alias's mapping");
+        assertEquals(3_000, viaMerge.portNearEnd(up).phyLatencyPs(), "merged from the anchor");
+        assertEquals(2.0, viaMerge.portNearEnd(up).idleWatts(), "an explicit key wins over the merged one");
     }
 }
