@@ -50,6 +50,10 @@ public final class CollemuCommand implements Runnable {
             return EXIT_BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof TopologyException t && t.overrideKey() != null) {
+                err.println("collemu " + c.getCommandName() + ": --" + t.overrideKey() + ": " + oneLine(t.problem()));
+                return EXIT_BAD_INPUT;
+            }
             if (isUserError(ex)) {
                 err.println("collemu " + c.getCommandName() + ": " + oneLine(ex.getMessage()));
                 return EXIT_BAD_INPUT;

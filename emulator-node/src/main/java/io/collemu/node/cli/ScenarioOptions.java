@@ -12,6 +12,7 @@ import io.collemu.node.run.WorkloadSpec;
 import io.collemu.profiles.BuiltinProfiles;
 import io.collemu.profiles.ProfileLoader;
 import io.collemu.topology.route.RoutingMode;
+import io.collemu.topology.yaml.YamlLimits;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ public final class ScenarioOptions {
         Path p = pathOrNull(t);
         if (p != null && (lower.endsWith(".yaml") || lower.endsWith(".yml") || (t.indexOf('=') < 0
                 && Files.exists(p)))) {
-            yaml = UserFiles.readText(p, "--topology");
+            yaml = UserFiles.readText(p, "--topology", YamlLimits.TOPOLOGY);
         }
         return new TopologySource(t, yaml, explicit, link, routing());
     }
@@ -152,7 +153,7 @@ public final class ScenarioOptions {
             throw new UserError("--profile: unknown profile '" + s + "' (built-in: "
                     + String.join(", ", BuiltinProfiles.names()) + "; or give a path to a .yaml file)");
         }
-        return new ProfileSpec(s, file ? UserFiles.readText(p, "--profile") : null, overrides);
+        return new ProfileSpec(s, file ? UserFiles.readText(p, "--profile", YamlLimits.PROFILE) : null, overrides);
     }
 
     private SweepSpec sweep(List<String> names) {
