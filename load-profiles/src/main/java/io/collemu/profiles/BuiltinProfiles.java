@@ -1,5 +1,6 @@
 package io.collemu.profiles;
 
+import io.collemu.profiles.spec.ProfileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

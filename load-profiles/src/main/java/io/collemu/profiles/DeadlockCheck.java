@@ -1,5 +1,6 @@
 package io.collemu.profiles;
 
+import io.collemu.profiles.spec.Profile;
 import io.collemu.profiles.spec.JobSpec;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.collemu.profiles;
 
+import io.collemu.profiles.spec.ProfileException;
 import io.collemu.collectives.CollectiveException;
 import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;

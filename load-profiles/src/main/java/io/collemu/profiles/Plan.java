@@ -1,5 +1,6 @@
 package io.collemu.profiles;
 
+import io.collemu.profiles.spec.Profile;
 import java.util.List;
 
 /**

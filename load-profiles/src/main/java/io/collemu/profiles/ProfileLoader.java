@@ -1,5 +1,7 @@
 package io.collemu.profiles;
 
+import io.collemu.profiles.spec.Profile;
+import io.collemu.profiles.spec.ProfileException;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.profiles.expr.Env;
 import io.collemu.profiles.expr.UnboundException;

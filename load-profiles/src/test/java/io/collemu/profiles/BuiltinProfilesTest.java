@@ -1,11 +1,13 @@
 package io.collemu.profiles;
 
+import io.collemu.profiles.spec.Profile;
+import io.collemu.profiles.spec.ProfileException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.model.Topology;
 import java.util.List;
 import java.util.Map;

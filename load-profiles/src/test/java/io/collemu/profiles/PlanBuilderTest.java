@@ -1,5 +1,6 @@
 package io.collemu.profiles;
 
+import io.collemu.profiles.spec.ProfileException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package io.collemu.profiles;
 
+import io.collemu.profiles.spec.Profile;
+import io.collemu.profiles.spec.ProfileException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

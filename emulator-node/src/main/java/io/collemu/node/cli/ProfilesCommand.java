@@ -2,7 +2,7 @@ package io.collemu.node.cli;
 
 import io.collemu.profiles.BuiltinProfiles;
 import io.collemu.node.run.UserError;
-import io.collemu.profiles.ProfileException;
+import io.collemu.profiles.spec.ProfileException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

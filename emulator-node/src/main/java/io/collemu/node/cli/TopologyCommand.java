@@ -1,6 +1,6 @@
 package io.collemu.node.cli;
 
-import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.inventory.Inventory;
 import io.collemu.topology.inventory.PresetTable;
 import io.collemu.topology.model.Topology;

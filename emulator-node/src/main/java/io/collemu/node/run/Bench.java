@@ -3,7 +3,7 @@ package io.collemu.node.run;
 import io.collemu.collectives.CollectiveKind;
 import io.collemu.node.engine.EngineStats;
 import io.collemu.node.lp.ModelOptions;
-import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.route.Router;
 import io.collemu.topology.route.RoutingMode;

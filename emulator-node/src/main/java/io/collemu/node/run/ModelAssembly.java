@@ -16,7 +16,7 @@ import io.collemu.profiles.Plan;
 import io.collemu.profiles.PlanBuilder;
 import io.collemu.profiles.PlannedCollective;
 import io.collemu.profiles.PlannedTask;
-import io.collemu.profiles.Profile;
+import io.collemu.profiles.spec.Profile;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.route.Router;
 import java.util.ArrayList;

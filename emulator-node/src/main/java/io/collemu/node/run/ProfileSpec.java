@@ -1,6 +1,6 @@
 package io.collemu.node.run;
 
-import io.collemu.profiles.Profile;
+import io.collemu.profiles.spec.Profile;
 import io.collemu.profiles.ProfileLoader;
 import java.util.Map;
 

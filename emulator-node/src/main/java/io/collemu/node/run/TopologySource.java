@@ -1,6 +1,6 @@
 package io.collemu.node.run;
 
-import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.route.RoutingMode;
 import io.collemu.topology.yaml.TopologyYamlLoader;

@@ -10,7 +10,7 @@ import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
 import io.collemu.collectives.Schedule;
 import io.collemu.collectives.algo.Schedules;
-import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.model.Topology;
 import java.util.List;
 import org.junit.jupiter.api.Test;

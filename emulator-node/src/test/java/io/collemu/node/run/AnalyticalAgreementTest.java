@@ -100,7 +100,7 @@ class AnalyticalAgreementTest {
 
     /** The fat-tree uses destination-mod-k routing, which is free of uplink collisions for these patterns. */
     static Fabric fabric(String spec) {
-        Topology t = io.collemu.topology.build.TopologySpecs.parse(spec);
+        Topology t = io.collemu.topology.TopologySpecs.parse(spec);
         return new Fabric(t, new Router(t, RoutingMode.DMODK));
     }
 

@@ -17,7 +17,7 @@ import io.collemu.node.lp.InstanceTiming;
 import io.collemu.node.lp.ModelOptions;
 import io.collemu.node.lp.PortStats;
 import io.collemu.node.lp.Workload;
-import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.route.Router;
 import java.util.Arrays;

@@ -13,7 +13,7 @@ import io.collemu.node.engine.Progress;
 import io.collemu.node.lp.Fabric;
 import io.collemu.node.lp.ModelOptions;
 import io.collemu.node.lp.Workload;
-import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.route.RoutingMode;
 import java.util.Map;
 

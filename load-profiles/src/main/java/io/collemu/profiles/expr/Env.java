@@ -1,6 +1,6 @@
 package io.collemu.profiles.expr;
 
-import io.collemu.profiles.ProfileException;
+import io.collemu.profiles.spec.ProfileException;
 import io.collemu.profiles.expr.Quantity.Dim;
 import io.collemu.profiles.spec.Value;
 import java.util.ArrayDeque;

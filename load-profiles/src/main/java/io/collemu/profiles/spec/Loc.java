@@ -1,6 +1,6 @@
 package io.collemu.profiles.spec;
 
-import io.collemu.profiles.ProfileException;
+import io.collemu.profiles.spec.ProfileException;
 
 /**
  * Where a value of a profile came from: file name, 1-based line and field path ({@code jobs[0].ops[2].size}),

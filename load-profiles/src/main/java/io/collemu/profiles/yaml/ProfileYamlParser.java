@@ -1,8 +1,8 @@
 package io.collemu.profiles.yaml;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.collemu.profiles.Profile;
-import io.collemu.profiles.ProfileException;
+import io.collemu.profiles.spec.Profile;
+import io.collemu.profiles.spec.ProfileException;
 import io.collemu.profiles.expr.Env;
 import io.collemu.profiles.expr.ExprEvaluator;
 import io.collemu.profiles.spec.JobSpec;

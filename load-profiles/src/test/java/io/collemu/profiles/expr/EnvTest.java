@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.collemu.profiles.ProfileException;
+import io.collemu.profiles.spec.ProfileException;
 import io.collemu.profiles.spec.Loc;
 import io.collemu.profiles.spec.Value;
 import java.util.LinkedHashMap;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.collemu.topology.build.TopologySpecs;
+import io.collemu.topology.build.Builders;
 import io.collemu.topology.model.FabricCost;
 import io.collemu.topology.model.FabricLimits;
 import io.collemu.topology.model.Ids;
@@ -95,7 +95,7 @@ public final class TopologyYamlLoader {
     public static Topology load(String text, String file, Map<String, String> overrides, FabricLimits limits) {
         Loaded l = read(text, file);
         if (l.doc().builder() != null) {
-            return fromBuilder(l, overrides, (name, params) -> TopologySpecs.build(name, params, l.catalog(), file,
+            return fromBuilder(l, overrides, (name, params) -> Builders.build(name, params, l.catalog(), file,
                     limits));
         }
         return ExplicitGraph.build(l.doc(), l.catalog(), l.lines(), overrides, limits);
@@ -105,7 +105,7 @@ public final class TopologyYamlLoader {
     public static FabricCost estimate(Path file, Map<String, String> overrides) {
         Loaded l = read(YamlSource.read(file, YamlLimits.TOPOLOGY, ERRORS), file.toString());
         if (l.doc().builder() != null) {
-            return fromBuilder(l, overrides, (name, params) -> TopologySpecs.estimate(name, params, l.catalog()));
+            return fromBuilder(l, overrides, (name, params) -> Builders.estimate(name, params, l.catalog()));
         }
         return ExplicitGraph.estimate(l.doc(), l.catalog(), l.lines(), overrides);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.model.FabricCost;
 import io.collemu.topology.model.FabricLimits;
 import io.collemu.topology.model.NodeKind;

@@ -3,6 +3,7 @@ package io.collemu.topology.build;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.inventory.Inventory;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.route.PathAssertions;

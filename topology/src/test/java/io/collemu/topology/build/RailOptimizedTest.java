@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.inventory.Inventory;
 import io.collemu.topology.model.LinkPresets;
 import io.collemu.topology.model.Topology;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.topology.TopologySpecs;
 import io.collemu.topology.model.LinkPresets;
 import io.collemu.topology.model.LinkTechnology;
 import io.collemu.topology.model.Topology;
@@ -86,8 +87,8 @@ class TopologySpecsTest {
 
     @Test
     void shouldListEveryBuilderInUsage() {
-        String usage = String.join("\n", TopologySpecs.builderUsage());
-        for (String b : TopologySpecs.builderNames()) {
+        String usage = String.join("\n", Builders.builderUsage());
+        for (String b : Builders.builderNames()) {
             assertTrue(usage.contains(b + ":"), b);
         }
     }

@@ -1,4 +1,4 @@
-package io.collemu.profiles;
+package io.collemu.profiles.spec;
 
 /**
  * A user error in a load profile: malformed YAML, unknown field, bad value, a layout that does not fit the job,

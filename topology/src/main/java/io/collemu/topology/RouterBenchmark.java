@@ -1,7 +1,7 @@
-package io.collemu.topology.route;
+package io.collemu.topology;
 
-import io.collemu.topology.build.TopologySpecs;
 import io.collemu.topology.inventory.Inventory;
+import io.collemu.topology.route.Router;
 import io.collemu.topology.model.Topology;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 /**
  * Measures how long a fabric takes to build and route, and the heap it holds: prints build time, route time for
  * N random GPU pairs (cold, building the lazy tables, then warm) and heap used after GC. A measurement, not a
- * test: {@code java -Xmx2g -cp topology/target/classes:<jackson jars> io.collemu.topology.route.RouterBenchmark
+ * test: {@code java -Xmx2g -cp topology/target/classes:<jackson jars> io.collemu.topology.RouterBenchmark
  * [spec] [pairs]}. Single-threaded; reads the wall clock, unlike model code.
  */
 public final class RouterBenchmark {

@@ -1,7 +1,5 @@
-package io.collemu.profiles;
+package io.collemu.profiles.spec;
 
-import io.collemu.profiles.spec.JobSpec;
-import io.collemu.profiles.spec.Value;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
