@@ -11,7 +11,10 @@ import java.util.Objects;
  * cable; power as {@code idleWatts} (drawn whether or not data moves) plus {@code pjPerBit} (dynamic energy per
  * bit carried). The power model of one end: {@code watts(load) = idleWatts + pjPerBit * rateBps * 1e-12 * load}
  * with load in [0,1], so at full load {@link #loadedWatts()}. {@code preFecBer} is the typical pre-FEC bit error
- * ratio, {@code hardFailuresPerEndHour} the rate of hard failures of this end.
+ * ratio, {@code hardFailuresPerEndHour} the rate of hard failures of this end. {@code dataEfficiency} is the
+ * payload carried per byte on the wire once the link's protocol framing is paid (packet headers, CRCs, the
+ * inter-frame gap; NVLink's flit overhead), used by the nccl fidelity mode; the rate is the MAC data rate, so line
+ * coding and FEC are already outside it (IEEE 802.3 rates are MAC rates).
  *
  * <p>How a cable's latency is assembled (see {@link Topology#portLinkLatencyPs(int)}): PHY of both ends, plus one
  * FEC decode per link (the larger of the two ends' figures), plus propagation (the larger per-metre figure)
@@ -22,7 +25,7 @@ import java.util.Objects;
  */
 public record LinkModel(String name, LinkTechnology technology, long rateBps, long phyLatencyPs,
         long fecLatencyPs, long propagationPsPerMetre, double cableMetres, double pjPerBit, double idleWatts,
-        double preFecBer, double hardFailuresPerEndHour) {
+        double preFecBer, double hardFailuresPerEndHour, double dataEfficiency) {
     /**
      * Slowest link: 1 Mb/s. Below that a 64 KiB segment takes over half a second to serialize and the engines'
      * rate arithmetic (Mb/s) loses its exactness; no fabric link is that slow.
@@ -56,6 +59,10 @@ public record LinkModel(String name, LinkTechnology technology, long rateBps, lo
         requireNonNegative(name, "idleWatts", idleWatts);
         requireNonNegative(name, "preFecBer", preFecBer);
         requireNonNegative(name, "hardFailuresPerEndHour", hardFailuresPerEndHour);
+        if (!(dataEfficiency > 0 && dataEfficiency <= 1)) {
+            throw new TopologyException("link model '" + name + "': dataEfficiency (payload bytes per wire byte) "
+                    + "must be in (0, 1], got " + dataEfficiency, "dataEfficiency");
+        }
         if (preFecBer > 1) {
             throw new TopologyException("link model '" + name + "': preFecBer must be at most 1, got " + preFecBer,
                     "preFecBer");
@@ -76,6 +83,12 @@ public record LinkModel(String name, LinkTechnology technology, long rateBps, lo
         }
     }
 
+    /** This end with another data efficiency (payload bytes per wire byte). */
+    public LinkModel withDataEfficiency(double v) {
+        return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour, v);
+    }
+
     /** Power of this end at full load: idle power plus dynamic energy per bit at line rate. */
     public double loadedWatts() {
         return idleWatts + pjPerBit * rateBps * 1e-12;
@@ -93,56 +106,56 @@ public record LinkModel(String name, LinkTechnology technology, long rateBps, lo
 
     public LinkModel withName(String v) {
         return new LinkModel(v, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
-                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withTechnology(LinkTechnology v) {
         return new LinkModel(name, v, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
-                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withRateBps(long v) {
         return new LinkModel(name, technology, v, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
-                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withPhyLatencyPs(long v) {
         return new LinkModel(name, technology, rateBps, v, fecLatencyPs, propagationPsPerMetre,
-                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withFecLatencyPs(long v) {
         return new LinkModel(name, technology, rateBps, phyLatencyPs, v, propagationPsPerMetre,
-                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withPropagationPsPerMetre(long v) {
         return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, v,
-                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+                cableMetres, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withCableMetres(double v) {
         return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
-                v, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour);
+                v, pjPerBit, idleWatts, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withPjPerBit(double v) {
         return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
-                cableMetres, v, idleWatts, preFecBer, hardFailuresPerEndHour);
+                cableMetres, v, idleWatts, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withIdleWatts(double v) {
         return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
-                cableMetres, pjPerBit, v, preFecBer, hardFailuresPerEndHour);
+                cableMetres, pjPerBit, v, preFecBer, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withPreFecBer(double v) {
         return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
-                cableMetres, pjPerBit, idleWatts, v, hardFailuresPerEndHour);
+                cableMetres, pjPerBit, idleWatts, v, hardFailuresPerEndHour, dataEfficiency);
     }
 
     public LinkModel withHardFailuresPerEndHour(double v) {
         return new LinkModel(name, technology, rateBps, phyLatencyPs, fecLatencyPs, propagationPsPerMetre,
-                cableMetres, pjPerBit, idleWatts, preFecBer, v);
+                cableMetres, pjPerBit, idleWatts, preFecBer, v, dataEfficiency);
     }
 }

@@ -111,6 +111,11 @@ public final class LinkPresets {
      */
     public static final LinkModel NVLINK5 = nvlink("nvlink5", 7.2e12);
 
+    /** NVLink 4 payload per wire byte: NCCL's 20.6 of 25 GB/s per H100 link (see LinkTechnology). */
+    static final double NVLINK4_EFFICIENCY = 0.824;
+    /** NVLink 5 payload per wire byte: NCCL's SM100 40.1 of 50 GB/s per link (nccl v2.30.7-1 topo.h). */
+    static final double NVLINK5_EFFICIENCY = 0.802;
+
     private static final Map<String, LinkModel> BY_NAME;
 
     static {
@@ -155,11 +160,11 @@ public final class LinkPresets {
         double idle = fullLoadWatts * ASSUMED_STATIC_FRACTION;
         double pj = (fullLoadWatts - idle) / (rateBps * 1e-12);
         return new LinkModel(name, tech, (long) rateBps, phyPs, HOST_FEC_PS, FIBRE_PS_PER_METRE,
-                DEFAULT_OPTICAL_CABLE_METRES, pj, idle, preFecBer, failuresPerEndHour);
+                DEFAULT_OPTICAL_CABLE_METRES, pj, idle, preFecBer, failuresPerEndHour, tech.defaultDataEfficiency());
     }
 
     private static LinkModel nvlink(String name, double rateBps) {
         return new LinkModel(name, LinkTechnology.NVLINK, (long) rateBps, 10 * NS, 0, FIBRE_PS_PER_METRE,
-                1.0, 0.0, 0.0, 1e-12, 1e-7);
+                1.0, 0.0, 0.0, 1e-12, 1e-7, name.equals("nvlink5") ? NVLINK5_EFFICIENCY : NVLINK4_EFFICIENCY);
     }
 }

@@ -270,6 +270,14 @@ public final class Topology {
         return farEnd[port];
     }
 
+    /**
+     * Payload bytes per wire byte of the cable behind {@code port}: the smaller of its ends' data efficiencies
+     * (one framing protocol runs over the cable).
+     */
+    public double portDataEfficiency(int port) {
+        return Math.min(portNearEnd(port).dataEfficiency(), portFarEnd(port).dataEfficiency());
+    }
+
     public double portCableMetres(int port) {
         return cableMetres[port];
     }

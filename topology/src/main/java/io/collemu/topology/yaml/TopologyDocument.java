@@ -35,7 +35,7 @@ public record TopologyDocument(String name, String builder, Map<String, Object> 
     public record LinkModelDoc(String base, String technology, Double rateBps, Double rateGbps, Double phyLatencyPs,
             Double phyLatencyNs, Double fecLatencyPs, Double fecLatencyNs, Double propagationPsPerMetre,
             Double propagationNsPerMetre, Double cableMetres, Double pjPerBit, Double idleWatts, Double preFecBer,
-            Double hardFailuresPerEndHour) {
+            Double hardFailuresPerEndHour, Double dataEfficiency) {
     }
 
     /** Switch parameters applied to every switch a builder makes (or default for explicit-graph switches). */

@@ -281,8 +281,9 @@ public final class TopologyYamlLoader {
             if (d.rateBps() == null && d.rateGbps() == null) {
                 throw lines.error(ptr, "model '" + name + "' is not a preset: give base: <preset> or rateGbps");
             }
-            m = new LinkModel(name, technology(d.technology(), ptr + "/technology", lines), LinkModel.MIN_RATE_BPS, 0,
-                    0, 5000, 3.0, 0, 0, 0, 0);
+            LinkTechnology tech = technology(d.technology(), ptr + "/technology", lines);
+            m = new LinkModel(name, tech, LinkModel.MIN_RATE_BPS, 0, 0, 5000, 3.0, 0, 0, 0, 0,
+                    tech.defaultDataEfficiency());
         }
         if (d.technology() != null) {
             m = m.withTechnology(technology(d.technology(), ptr + "/technology", lines));
@@ -317,6 +318,13 @@ public final class TopologyYamlLoader {
                 ? m.withHardFailuresPerEndHour(d.hardFailuresPerEndHour()) : m;
         if (m.preFecBer() > 1) {
             throw lines.error(ptr + "/preFecBer", "must be at most 1, got " + m.preFecBer());
+        }
+        if (d.dataEfficiency() != null) {
+            if (!(d.dataEfficiency() > 0 && d.dataEfficiency() <= 1)) {
+                throw lines.error(ptr + "/dataEfficiency", "payload bytes per wire byte must be in (0, 1], got "
+                        + fmt(d.dataEfficiency()));
+            }
+            m = m.withDataEfficiency(d.dataEfficiency());
         }
         return m;
     }

@@ -30,7 +30,8 @@ public final class TopologyYamlWriter {
                     .append(m.fecLatencyPs()).append(", propagationPsPerMetre: ").append(m.propagationPsPerMetre())
                     .append(", cableMetres: ").append(d(m.cableMetres())).append(", pjPerBit: ").append(d(m.pjPerBit()))
                     .append(", idleWatts: ").append(d(m.idleWatts())).append(", preFecBer: ").append(d(m.preFecBer()))
-                    .append(", hardFailuresPerEndHour: ").append(d(m.hardFailuresPerEndHour())).append("}\n");
+                    .append(", hardFailuresPerEndHour: ").append(d(m.hardFailuresPerEndHour()))
+                    .append(", dataEfficiency: ").append(d(m.dataEfficiency())).append("}\n");
         }
         sb.append("nodes:\n");
         for (int n = 0; n < t.nodeCount(); n++) {
