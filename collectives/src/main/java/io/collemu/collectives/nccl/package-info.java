@@ -1,0 +1,28 @@
+/**
+ * NCCL's own tuning model, as NVIDIA/nccl v2.30.7-1 (commit 73cf112295c3) implements it, for collemu's
+ * {@code nccl} fidelity mode: which (algorithm, protocol, channels, threads) NCCL runs for a collective and
+ * what time it predicts. Spec: the team's nccl-model notes; every table and rule cites the NCCL file and
+ * lines it copies.
+ *
+ * <pre>
+ *   NcclMachine --NcclSystem.derive (simplified ncclTopoCompute)--> NcclSystem (graphs, channel counts)
+ *                                                                       |
+ *                                            new NcclTuner(system) (ncclTopoTuneModel)
+ *                                                                       |
+ *         tuner.choose(NcclFunction, nBytes) --> NcclChoice(algorithm, protocol, channels, threads, us, table)
+ *         NcclTuningTable.format(...)        --> "# " lines like NCCL_DEBUG=TUNING
+ * </pre>
+ *
+ * <p>{@link io.collemu.collectives.nccl.NcclSystem} can also be written down directly (the graphs NCCL prints
+ * with NCCL_DEBUG_SUBSYS=GRAPH). {@link io.collemu.collectives.nccl.NcclSystem#derive} rebuilds them from a
+ * plain {@link io.collemu.collectives.nccl.NcclMachine}: NCCL's search loop (speed lists, odometer of
+ * options, channel duplication, second pass) is kept, its depth-first channel search is replaced by a greedy
+ * one over a reduced topology of GPUs, PCIe switches, NICs and an NVSwitch (see
+ * {@code GraphSearch} and {@code SearchTopology}).
+ *
+ * <p>All-to-all and send/recv are not in the model (NCCL runs them point to point);
+ * {@link io.collemu.collectives.nccl.NcclTuner#p2pChannelsPerPeer()} gives their channels per peer.
+ *
+ * <p>Plain Java; every type is immutable or confined to one derivation; no clock, no threads.
+ */
+package io.collemu.collectives.nccl;
