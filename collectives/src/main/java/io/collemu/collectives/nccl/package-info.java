@@ -23,6 +23,19 @@
  * <p>All-to-all and send/recv are not in the model (NCCL runs them point to point);
  * {@link io.collemu.collectives.nccl.NcclTuner#p2pChannelsPerPeer()} gives their channels per peer.
  *
- * <p>Plain Java; every type is immutable or confined to one derivation; no clock, no threads.
+ *
+ * <p>The schedules it runs: the entry point is {@link io.collemu.collectives.nccl.NcclSchedules#of}, which takes a
+ * {@link io.collemu.collectives.nccl.NcclLayout} (server and rail of every rank) besides the request.
+ *
+ * <pre>
+ *   CollectiveRequest + NcclLayout --NcclSchedules.of--> Schedule (same contract as algo.Schedules)
+ *        ring (AR/RS/AG)      : NcclRingSchedule  C channels, each a RingOrder of search channel c mod S
+ *        ring (bcast/reduce)  : RingChain         a pipelined chain per channel along its RingOrder
+ *        tree (AR)            : NcclTree          double binary tree over servers + chain inside each
+ *        pxn  (all-to-all)    : PxnAllToAll       direct or relayed through the GPU on the peer's rail
+ * </pre>
+ *
+ * <p>Rings and the all-to-all are arithmetic (O(C) per rank view, O(n) shared layout tables); chains and
+ * trees emit a few ops per channel per rank. Plain Java, no clock, no threads; everything is immutable.
  */
 package io.collemu.collectives.nccl;

@@ -1,0 +1,84 @@
+package io.collemu.collectives.nccl;
+
+import java.util.Arrays;
+
+/**
+ * The ops of one rank as a generator emits them, before matching: a receive returns a handle (its op index)
+ * that later sends name as dependencies. Ops of 0 bytes are dropped (handle -1; dependencies on -1 are
+ * ignored, an empty receive writes nothing a send could wait for). A receive is identified by (sender, tag),
+ * which the matching send repeats.
+ *
+ * <p>Single-threaded builder, used while one rank's schedule is built.
+ */
+final class OpTable {
+    int size;
+    boolean[] send = new boolean[8];
+    int[] peer = new int[8];
+    long[] tag = new long[8];
+    long[] offsetBytes = new long[8];
+    long[] bytes = new long[8];
+    int[] stream = new int[8];
+    boolean[] reduces = new boolean[8];
+    int[] depStart = new int[9];
+    int[] deps = new int[8];
+    int depSize;
+
+    /** @return the handle of a receive of {@code length} bytes at {@code offset}, or -1 when empty */
+    int recv(int from, long recvTag, long offset, long length, int streamId, boolean reduce) {
+        if (length == 0) {
+            return -1;
+        }
+        return add(false, from, recvTag, offset, length, streamId, reduce);
+    }
+
+    /** Adds a send with overlap dependencies on the receives {@code depHandles} (entries of -1 are skipped). */
+    void send(int to, long sendTag, long offset, long length, int streamId, int... depHandles) {
+        if (length == 0) {
+            return;
+        }
+        int op = add(true, to, sendTag, offset, length, streamId, false);
+        for (int h : depHandles) {
+            if (h >= 0) {
+                if (depSize == deps.length) {
+                    deps = Arrays.copyOf(deps, depSize * 2);
+                }
+                deps[depSize++] = h;
+            }
+        }
+        depStart[op + 1] = depSize;
+    }
+
+    private int add(boolean isSend, int p, long t, long offset, long length, int streamId, boolean reduce) {
+        if (size == peer.length) {
+            int cap = size * 2;
+            send = Arrays.copyOf(send, cap);
+            peer = Arrays.copyOf(peer, cap);
+            tag = Arrays.copyOf(tag, cap);
+            offsetBytes = Arrays.copyOf(offsetBytes, cap);
+            bytes = Arrays.copyOf(bytes, cap);
+            stream = Arrays.copyOf(stream, cap);
+            reduces = Arrays.copyOf(reduces, cap);
+            depStart = Arrays.copyOf(depStart, cap + 1);
+        }
+        int op = size++;
+        send[op] = isSend;
+        peer[op] = p;
+        tag[op] = t;
+        offsetBytes[op] = offset;
+        bytes[op] = length;
+        stream[op] = streamId;
+        reduces[op] = reduce;
+        depStart[op + 1] = depSize;
+        return op;
+    }
+
+    /** @return the op index of the receive from {@code sender} with {@code recvTag}, or -1 */
+    int findRecv(int sender, long recvTag) {
+        for (int op = 0; op < size; op++) {
+            if (!send[op] && peer[op] == sender && tag[op] == recvTag) {
+                return op;
+            }
+        }
+        return -1;
+    }
+}

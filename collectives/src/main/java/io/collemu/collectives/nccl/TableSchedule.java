@@ -1,0 +1,206 @@
+package io.collemu.collectives.nccl;
+
+import io.collemu.collectives.CollectiveException;
+import io.collemu.collectives.CollectiveRequest;
+import io.collemu.collectives.RankSchedule;
+import io.collemu.collectives.Schedule;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An in-place schedule whose ranks have a few ops per channel (NCCL's ring chains and trees): {@link #rank(int)}
+ * lets the generator emit the rank's ops, then finds each send's receive by emitting the peer (same tag, sent
+ * from this rank). Cost per call: O(ops of the rank x ops of a peer), O(C^2) here; nothing is kept between
+ * calls. All dependencies are byte-overlap (segment pipelining).
+ *
+ * <p>Immutable; thread-safe.
+ */
+final class TableSchedule implements Schedule {
+
+    /** Emits the ops of one rank; deterministic, and consistent between sender and receiver. */
+    interface Generator {
+        void emit(int rank, OpTable ops);
+    }
+
+    private final CollectiveRequest request;
+    private final String algorithm;
+    private final int streamCount;
+    private final Generator generator;
+    private final long totalBytesSent;
+
+    TableSchedule(CollectiveRequest request, String algorithm, int streamCount, Generator generator,
+            long totalBytesSent) {
+        this.request = request;
+        this.algorithm = algorithm;
+        this.streamCount = streamCount;
+        this.generator = generator;
+        this.totalBytesSent = totalBytesSent;
+    }
+
+    @Override
+    public CollectiveRequest request() {
+        return request;
+    }
+
+    @Override
+    public String algorithm() {
+        return algorithm;
+    }
+
+    @Override
+    public int ranks() {
+        return request.ranks();
+    }
+
+    @Override
+    public boolean inPlace() {
+        return true;
+    }
+
+    @Override
+    public long inputBytes(int rank) {
+        return request.sizeBytes();
+    }
+
+    @Override
+    public long outputBytes(int rank) {
+        return request.sizeBytes();
+    }
+
+    @Override
+    public long totalBytesSent() {
+        return totalBytesSent;
+    }
+
+    @Override
+    public RankSchedule rank(int rank) {
+        if (rank < 0 || rank >= request.ranks()) {
+            throw new CollectiveException("rank " + rank + " outside 0.." + (request.ranks() - 1));
+        }
+        OpTable ops = new OpTable();
+        generator.emit(rank, ops);
+        int[] match = new int[ops.size];
+        Map<Integer, OpTable> peers = new HashMap<>();
+        for (int op = 0; op < ops.size; op++) {
+            match[op] = -1;
+            if (!ops.send[op]) {
+                continue;
+            }
+            OpTable peer = peers.computeIfAbsent(ops.peer[op], q -> {
+                OpTable t = new OpTable();
+                generator.emit(q, t);
+                return t;
+            });
+            match[op] = peer.findRecv(rank, ops.tag[op]);
+            if (match[op] < 0) {
+                throw new IllegalStateException(algorithm + ": rank " + rank + " op " + op + " sends to "
+                        + ops.peer[op] + " with tag " + ops.tag[op] + " but the peer has no such receive");
+            }
+        }
+        return new ArrayRank(ops, match, streamCount);
+    }
+
+    /** A rank's ops in arrays. */
+    private static final class ArrayRank implements RankSchedule {
+        private final int count;
+        private final boolean[] send;
+        private final int[] peer;
+        private final long[] offsetBytes;
+        private final long[] bytes;
+        private final int[] stream;
+        private final boolean[] reduces;
+        private final int[] depStart;
+        private final int[] deps;
+        private final int[] match;
+        private final int streamCount;
+
+        ArrayRank(OpTable ops, int[] match, int streamCount) {
+            count = ops.size;
+            send = Arrays.copyOf(ops.send, count);
+            peer = Arrays.copyOf(ops.peer, count);
+            offsetBytes = Arrays.copyOf(ops.offsetBytes, count);
+            bytes = Arrays.copyOf(ops.bytes, count);
+            stream = Arrays.copyOf(ops.stream, count);
+            reduces = Arrays.copyOf(ops.reduces, count);
+            depStart = Arrays.copyOf(ops.depStart, count + 1);
+            deps = Arrays.copyOf(ops.deps, ops.depSize);
+            this.match = match;
+            this.streamCount = streamCount;
+        }
+
+        private int check(int op) {
+            if (op < 0 || op >= count) {
+                throw new IndexOutOfBoundsException("op " + op + " outside 0.." + (count - 1));
+            }
+            return op;
+        }
+
+        @Override
+        public int opCount() {
+            return count;
+        }
+
+        @Override
+        public int streamCount() {
+            return streamCount;
+        }
+
+        @Override
+        public boolean isSend(int op) {
+            return send[check(op)];
+        }
+
+        @Override
+        public int peer(int op) {
+            return peer[check(op)];
+        }
+
+        @Override
+        public long offsetBytes(int op) {
+            return offsetBytes[check(op)];
+        }
+
+        @Override
+        public long bytes(int op) {
+            return bytes[check(op)];
+        }
+
+        @Override
+        public int stream(int op) {
+            return stream[check(op)];
+        }
+
+        @Override
+        public boolean reduces(int op) {
+            return reduces[check(op)];
+        }
+
+        @Override
+        public int matchOp(int op) {
+            if (!send[check(op)]) {
+                throw new IllegalArgumentException("op " + op + " is a receive");
+            }
+            return match[op];
+        }
+
+        @Override
+        public int depCount(int op) {
+            return depStart[check(op) + 1] - depStart[op];
+        }
+
+        @Override
+        public int dep(int op, int k) {
+            if (k < 0 || k >= depCount(op)) {
+                throw new IndexOutOfBoundsException("dependency " + k + " of op " + op);
+            }
+            return deps[depStart[op] + k];
+        }
+
+        @Override
+        public boolean depWhole(int op, int k) {
+            check(op);
+            return false;
+        }
+    }
+}
