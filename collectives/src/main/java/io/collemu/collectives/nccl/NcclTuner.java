@@ -224,6 +224,95 @@ public final class NcclTuner {
         return Math.min(Math.min(intraBw, interBw), cap);
     }
 
+    /**
+     * NCCL's latency of (f, a, p) taken apart as the emulator replays it: the base latency once per collective,
+     * and the latency of one step to a peer in the same node ({@code intraUs}) and in another node
+     * ({@code interUs}), with the ring's network overhead rule (intra at least the post overhead, x3 for Simple,
+     * tuning.cc:404-410) and, at {@code nBytes}, the ring Simple plateau factor of {@link #timeUs}. For
+     * broadcast and reduce rings every step costs the same (tuning.cc:396-401). The sum over a collective's steps
+     * is {@link #latencyUs}: {@code base + (nsteps - nInterSteps) * intra + nInterSteps * inter} for rings,
+     * {@code base + 2 * ((ppn - 1) * intra + log2(nNodes) * inter)} for the tree.
+     */
+    public LatencyParts latencyParts(NcclFunction f, NcclAlgorithm a, NcclProtocol p, long nBytes) {
+        NcclGraph g = graph(a);
+        int nRanks = sys.nRanks();
+        int nNodes = sys.nNodes();
+        float ppn = (float) nRanks / nNodes;
+        int intraHw = g.typeIntra() == PathType.NVL ? HW_NVLINK : HW_PCI;
+        int hw = nNodes == 1 ? intraHw : HW_NET;
+        double[][][] hwLat = NcclTables.HW_LATENCIES_US;
+        double base = NcclTables.BASE_LATENCIES_US[a.id()][p.id()];
+        double intra = hwLat[intraHw][a.id()][p.id()];
+        double inter = (ppn == 1 ? hwLat[HW_NET][TREE.id()][p.id()] : hwLat[HW_NET][a.id()][p.id()])
+                + g.latencyInter() * (p == SIMPLE ? 2 : 1);
+        if (a == RING && (f == REDUCE || f == BROADCAST)) {
+            double hwRing = hwLat[hw][RING.id()][p.id()];
+            double step = g.sameChannels() ? 0 : p == SIMPLE ? hwLat[hw][TREE.id()][p.id()] : hwRing;
+            return new LatencyParts(base + (g.sameChannels() ? hwRing : 0), step, step);
+        }
+        if (a == RING) {
+            double overhead = nNodes > 1 ? netOverheadUs() * (p == SIMPLE ? 3 : 1) : 0;
+            intra = Math.max(intra, overhead);
+            if (p == SIMPLE && nNodes > 1 && f == ALL_REDUCE
+                    && nBytes / ((long) sys.commChannels() * nRanks) >= 64) {
+                double plateau = sys.compCap() < 80 ? 1.9 : 1.4;
+                return new LatencyParts(base * plateau, intra * plateau, inter * plateau);
+            }
+        }
+        return new LatencyParts(base, intra, inter);
+    }
+
+    /** The parts of a latency: once per collective, per intra-node step, per inter-node step, microseconds. */
+    public record LatencyParts(double baseUs, double intraUs, double interUs) {
+    }
+
+    /**
+     * The algorithm bandwidth {@link #timeUs} divides {@code nBytes} by: {@link #bandwidthGBps} with the tree
+     * correction factor at that size where it applies; 0 when (f, a, p) is not enabled.
+     */
+    public double effectiveBandwidthGBps(NcclFunction f, NcclAlgorithm a, NcclProtocol p, long nBytes) {
+        if (!enabled(f, a, p)) {
+            return 0;
+        }
+        double bw = algBw[f.id()][a.id()][p.id()];
+        int logSize = NcclTables.log2i(nBytes >> 6);
+        boolean treeFactor = (a == TREE && f == ALL_REDUCE && logSize >= 0 && logSize < 23)
+                || (a == NVLS_TREE && f == ALL_REDUCE && logSize >= 0 && logSize < 24 && sys.compCap() >= 100
+                        && sys.cpuVendor().isX86());
+        return treeFactor ? bw * NcclTables.TREE_CORRECTION_FACTOR[p.id()][logSize] : bw;
+    }
+
+    /**
+     * {@link #choose} restricted to the (algorithm, protocol) pairs {@code allowed} accepts, as NCCL_ALGO and
+     * NCCL_PROTO restrict it: the strict minimum among the allowed eligible entries, then NCCL's channel and
+     * thread counts for it.
+     *
+     * @throws IllegalStateException when no allowed pair is eligible
+     */
+    public NcclChoice choose(NcclFunction f, long nBytes,
+            java.util.function.BiPredicate<NcclAlgorithm, NcclProtocol> allowed) {
+        double[][] table = costTableUs(f, nBytes);
+        float minTime = Float.MAX_VALUE;
+        NcclAlgorithm best = null;
+        NcclProtocol bestProto = null;
+        for (NcclAlgorithm a : NcclAlgorithm.values()) {
+            for (NcclProtocol p : NcclProtocol.values()) {
+                float t = (float) table[a.id()][p.id()];
+                if (t >= 0.0f && t < minTime && allowed.test(a, p)) {
+                    best = a;
+                    bestProto = p;
+                    minTime = t;
+                }
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("No algorithm/protocol available for function " + f.cliName());
+        }
+        int[] ncNt = channelsAndThreads(best, bestProto, nBytes);
+        return new NcclChoice(best, bestProto, channelsUsed(f, best, bestProto, nBytes, ncNt[0]), ncNt[1], minTime,
+                table);
+    }
+
     /** Network post overhead, {@code getNetOverhead} (tuning.cc:225-233): 2 us on AMD x86, 1 us otherwise. */
     private float netOverheadUs() {
         return sys.cpuVendor() == CpuVendor.AMD ? 2.0f : 1.0f;

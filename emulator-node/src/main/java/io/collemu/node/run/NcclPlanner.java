@@ -1,0 +1,245 @@
+package io.collemu.node.run;
+
+import io.collemu.collectives.CollectiveKind;
+import io.collemu.collectives.CollectiveRequest;
+import io.collemu.collectives.Collectives;
+import io.collemu.collectives.Schedule;
+import io.collemu.collectives.algo.Schedules;
+import io.collemu.collectives.nccl.CpuVendor;
+import io.collemu.collectives.nccl.NcclAlgorithm;
+import io.collemu.collectives.nccl.NcclChoice;
+import io.collemu.collectives.nccl.NcclFunction;
+import io.collemu.collectives.nccl.NcclLayout;
+import io.collemu.collectives.nccl.NcclMachine;
+import io.collemu.collectives.nccl.NcclProtocol;
+import io.collemu.collectives.nccl.NcclSchedules;
+import io.collemu.collectives.nccl.NcclSystem;
+import io.collemu.collectives.nccl.NcclTuner;
+import io.collemu.node.lp.Fabric;
+import io.collemu.node.lp.InstanceTiming;
+import io.collemu.topology.model.GpuModel;
+import io.collemu.topology.model.LinkTechnology;
+import io.collemu.topology.model.NodeKind;
+import io.collemu.topology.model.Topology;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The nccl fidelity mode's decisions for one fabric: for each collective, what NCCL would run there (its tuning
+ * choice of algorithm, protocol and channels, {@link NcclTuner}), NCCL's schedule with its channel layout
+ * ({@link NcclSchedules}), and the timing the GPUs apply ({@link InstanceTiming}: the protocol's lines, NCCL's base
+ * and per-step latencies, and each channel's GPU-side throughput from NCCL's model).
+ *
+ * <p>The machine NCCL sees is read off the fabric: servers and their GPUs, each GPU's NIC (its first non-NVLink
+ * port) and NVLink (rate x data efficiency, in NCCL's GB/s), whether an NVSwitch joins a server, and the GPU preset
+ * (compute capability, PCIe). One tuner per communicator shape (GPUs per node, nodes), cached.
+ *
+ * <p>Not thread-safe (the cache); one per assembly.
+ */
+final class NcclPlanner {
+    /** nccl-tests' default datatype, float. */
+    static final int ELEMENT_BYTES = 4;
+    private final Fabric fabric;
+    private final Topology topology;
+    private final GpuModel gpu;
+    private final Fidelity fidelity;
+    private final int[] nodeOfGpu;
+    private final int[] localOfGpu;
+    private final Map<NcclMachine, NcclTuner> tuners = new HashMap<>();
+
+    /**
+     * What the planner decided for one collective.
+     *
+     * @param choice  NCCL's choice (null for point-to-point collectives, which NCCL's model does not cover)
+     * @param modelUs NCCL's predicted time for it, microseconds (0 when not modelled)
+     */
+    record Plan(Schedule schedule, InstanceTiming timing, NcclChoice choice, String algorithm, String protocol,
+            int channels, double modelUs) {
+    }
+
+    NcclPlanner(Fabric fabric, GpuModel gpu, Fidelity fidelity) {
+        this.fabric = fabric;
+        this.topology = fabric.topology();
+        this.gpu = gpu;
+        this.fidelity = fidelity;
+        int n = topology.gpuCount();
+        this.nodeOfGpu = new int[n];
+        this.localOfGpu = new int[n];
+        Map<Integer, Integer> filled = new HashMap<>();
+        for (int g = 0; g < n; g++) {
+            int s = topology.serverOfGpu(g);
+            int node = s >= 0 ? s : scaleUpOnly(g) ? Integer.MAX_VALUE : -1 - g;
+            nodeOfGpu[g] = node;
+            localOfGpu[g] = filled.merge(node, 1, Integer::sum) - 1;
+        }
+    }
+
+    /** A GPU whose every link is NVLink (one NVLink domain, e.g. {@code single-switch:...,link=nvlink4}). */
+    private boolean scaleUpOnly(int g) {
+        int node = topology.gpuNode(g);
+        for (int i = 0; i < topology.portCountOf(node); i++) {
+            if (topology.portNearEnd(topology.portOf(node, i)).technology() != LinkTechnology.NVLINK) {
+                return false;
+            }
+        }
+        return topology.portCountOf(node) > 0;
+    }
+
+    /**
+     * NCCL's plan for one collective over the GPUs {@code rankGpus} (rank r on GPU rankGpus[r]).
+     *
+     * @param algorithm {@code auto} or one NCCL runs for the kind (ring, tree; pxn for all-to-all)
+     * @param channels  0 for NCCL's choice, else the channels to use
+     * @throws UserError for an algorithm or protocol NCCL does not run for that kind
+     */
+    Plan plan(CollectiveKind kind, String algorithm, int channels, long sizeBytes, int root, int[] rankGpus,
+            long[] matrix, int[] pairs) {
+        NcclLayout layout = layout(rankGpus);
+        NcclTuner tuner = tuner(layout, rankGpus);
+        Optional<NcclFunction> fn = NcclFunction.of(kind);
+        if (fn.isEmpty()) {
+            return pointToPoint(kind, algorithm, channels, sizeBytes, root, layout, tuner, matrix, pairs);
+        }
+        NcclChoice choice = choose(fn.get(), kind, algorithm, sizeBytes, tuner);
+        int c = channels > 0 ? channels : Math.max(1, choice.channels());
+        String name = choice.algorithm() == NcclAlgorithm.TREE ? NcclSchedules.TREE : NcclSchedules.RING;
+        CollectiveRequest request = new CollectiveRequest(kind, name, sizeBytes, layout.ranks(), c, root,
+                layout.gpusPerNode(), null, null);
+        Schedule schedule = NcclSchedules.of(request, layout);
+        long nBytes = fn.get().ncclBytesOfTestSize(sizeBytes, ELEMENT_BYTES, layout.ranks());
+        InstanceTiming timing = timing(tuner, fn.get(), choice.algorithm(), choice.protocol(), nBytes, schedule);
+        return new Plan(schedule, timing, choice, choice.algorithm().cliName(), choice.protocol().cliName(), c,
+                tuner.timeUs(fn.get(), choice.algorithm(), choice.protocol(), nBytes));
+    }
+
+    private NcclChoice choose(NcclFunction fn, CollectiveKind kind, String algorithm, long sizeBytes,
+            NcclTuner tuner) {
+        NcclAlgorithm only = switch (algorithm.toLowerCase(Locale.ROOT)) {
+            case Collectives.AUTO -> null;
+            case Collectives.RING -> NcclAlgorithm.RING;
+            case Collectives.TREE -> NcclAlgorithm.TREE;
+            default -> throw new UserError("--algorithm " + algorithm + ": the nccl mode runs what NCCL runs for "
+                    + kind.cliName() + " (auto, ring" + (kind == CollectiveKind.ALL_REDUCE ? ", tree" : "")
+                    + "); use --fidelity ideal for " + algorithm);
+        };
+        NcclProtocol proto = fidelity.protocol().equalsIgnoreCase("auto") ? null
+                : NcclProtocol.fromName(fidelity.protocol());
+        long nBytes = fn.ncclBytesOfTestSize(sizeBytes, ELEMENT_BYTES, tuner.system().nRanks());
+        try {
+            return tuner.choose(fn, nBytes, (a, p) -> (only == null ? modelled(a) : a == only)
+                    && (proto == null || p == proto));
+        } catch (IllegalStateException e) {
+            throw new UserError("--algorithm " + algorithm + " --protocol " + fidelity.protocol() + ": NCCL runs no "
+                    + "such combination for " + kind.cliName() + " on " + tuner.system().nNodes() + " node(s)");
+        }
+    }
+
+    /** The algorithms the emulator has NCCL's schedules for (NVLS, PAT and CollNet are not modelled yet). */
+    private static boolean modelled(NcclAlgorithm a) {
+        return a == NcclAlgorithm.RING || a == NcclAlgorithm.TREE;
+    }
+
+    /**
+     * The instance's timing: the protocol's lines; NCCL's base latency once; per step NCCL's intra-node or
+     * inter-node latency (the model's own, with the ring's network overhead and plateau rules); and per channel
+     * the throughput that makes one channel's stream carry its bytes in NCCL's modelled time: the stream's share
+     * of the bytes sent (total / ranks / streams) times NCCL's algorithm bandwidth over NCCL's byte count.
+     */
+    private static InstanceTiming timing(NcclTuner tuner, NcclFunction fn, NcclAlgorithm a, NcclProtocol p,
+            long nBytes, Schedule schedule) {
+        NcclTuner.LatencyParts lat = tuner.latencyParts(fn, a, p, nBytes);
+        double algBwGBps = tuner.effectiveBandwidthGBps(fn, a, p, nBytes);
+        double streams = Math.max(1, schedule.rank(0).streamCount());
+        double perStreamBytes = schedule.totalBytesSent() / (double) schedule.ranks() / streams;
+        double psPerByte = 0;
+        if (algBwGBps > 0 && perStreamBytes > 0 && nBytes > 0) {
+            double streamGBps = perStreamBytes * algBwGBps / nBytes;
+            psPerByte = 1000.0 / streamGBps;
+        }
+        int[] line = lines(p);
+        return new InstanceTiming(line[0], line[1], us(lat.baseUs()), us(lat.intraUs()), us(lat.interUs()),
+                psPerByte);
+    }
+
+    /**
+     * All-to-all (PXN), all-to-all-v and send-recv: NCCL runs them point to point, outside its tuning model.
+     * Simple protocol (LL below NCCL's 16 KiB P2P threshold per peer), one ring Simple step's base and network
+     * latency per call, no channel cap: the links decide the rest.
+     */
+    private Plan pointToPoint(CollectiveKind kind, String algorithm, int channels, long sizeBytes, int root,
+            NcclLayout layout, NcclTuner tuner, long[] matrix, int[] pairs) {
+        int c = channels > 0 ? channels : Math.max(1, Math.min(tuner.p2pChannelsPerPeer(), 4));
+        Schedule schedule;
+        String name;
+        if (kind == CollectiveKind.ALL_TO_ALL && (algorithm.equals(Collectives.AUTO) || algorithm.equals("pxn"))) {
+            name = NcclSchedules.PXN;
+            schedule = NcclSchedules.of(new CollectiveRequest(kind, name, sizeBytes, layout.ranks(), c, root,
+                    layout.gpusPerNode(), null, null), layout);
+        } else {
+            name = Collectives.resolveAlgorithm(kind, algorithm);
+            schedule = Schedules.of(new CollectiveRequest(kind, name, sizeBytes, layout.ranks(), c, root,
+                    layout.gpusPerNode(), matrix, pairs));
+        }
+        long perPeer = sizeBytes / Math.max(1, layout.ranks());
+        NcclProtocol p = perPeer <= 16 << 10 ? NcclProtocol.LL : NcclProtocol.SIMPLE;
+        NcclTuner.LatencyParts ring = tuner.latencyParts(NcclFunction.ALL_GATHER, NcclAlgorithm.RING, p, 0);
+        int[] line = lines(p);
+        InstanceTiming timing = new InstanceTiming(line[0], line[1], us(ring.baseUs() + ring.interUs()), 0, 0, 0);
+        return new Plan(schedule, timing, null, name, p.cliName(), c, 0);
+    }
+
+    private static int[] lines(NcclProtocol p) {
+        return switch (p) {
+            case LL -> new int[] {8, 16};
+            case LL128 -> new int[] {120, 128};
+            case SIMPLE -> new int[] {1, 1};
+        };
+    }
+
+    private static long us(double us) {
+        return Math.round(us * 1e6);
+    }
+
+    /** Server and rail of each rank: a GPU's server, and its index in the server (its NIC's rail). */
+    NcclLayout layout(int[] rankGpus) {
+        int n = rankGpus.length;
+        int[] node = new int[n];
+        int[] local = new int[n];
+        Map<Integer, Integer> dense = new HashMap<>();
+        for (int r = 0; r < n; r++) {
+            node[r] = dense.computeIfAbsent(nodeOfGpu[rankGpus[r]], k -> dense.size());
+            local[r] = localOfGpu[rankGpus[r]];
+        }
+        return NcclLayout.of(node, local);
+    }
+
+    /** NCCL's tuner for a communicator of this layout on this fabric. */
+    NcclTuner tuner(NcclLayout layout, int[] rankGpus) {
+        NcclMachine m = machine(layout, rankGpus[0]);
+        return tuners.computeIfAbsent(m, k -> new NcclTuner(NcclSystem.derive(k).withNvlsSupport(false)));
+    }
+
+    /** The machine NCCL's detection would see for a communicator whose first rank is on {@code gpu0}. */
+    NcclMachine machine(NcclLayout layout, int gpu0) {
+        int node = topology.gpuNode(gpu0);
+        double nic = 0;
+        double nvlink = 0;
+        boolean nvSwitch = false;
+        for (int i = 0; i < topology.portCountOf(node); i++) {
+            int port = topology.portOf(node, i);
+            double gbps = topology.portRateBps(port) / 8e9;
+            if (topology.portNearEnd(port).technology() == LinkTechnology.NVLINK) {
+                nvlink += gbps * topology.portDataEfficiency(port);
+                nvSwitch |= topology.nodeKind(topology.portPeer(port)) == NodeKind.SWITCH;
+            } else if (nic == 0) {
+                nic = gbps;
+            }
+        }
+        int g = layout.gpusPerNode();
+        int nics = layout.nodes() > 1 ? g : 0;
+        return new NcclMachine(g, layout.nodes(), gpu.computeCapability(), nics, nic > 0 ? nic : 50.0,
+                gpu.pcieGBps(), nvlink, nvSwitch && g > 1, CpuVendor.INTEL);
+    }
+}
