@@ -2,7 +2,6 @@ package io.collemu.node.cli;
 
 import io.collemu.node.cluster.ClusterSettings;
 import io.collemu.node.run.UserError;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,12 +11,22 @@ import picocli.CommandLine.Option;
 /** Cluster flags shared by {@code run --members} and {@code node}. */
 public final class ClusterOptions {
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address this member binds to and announces (default: ${DEFAULT-VALUE}).")
+            description = "Address the other members reach this one at; never a wildcard (default: ${DEFAULT-VALUE}). "
+                + "Off loopback it needs --tls-keystore, or --insecure.")
     String host;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "25520",
             description = "Port of this member, 0 = any free port (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--bind", paramLabel = "HOST[:PORT]",
+            description = "Address (and port) to listen on when it differs from --host and --port, e.g. 0.0.0.0 in "
+                + "a container or behind NAT (default: --host and --port).")
+    String bind;
+
+    @Option(names = "--insecure", description = "Allow plain TCP on a non-loopback --host or --bind: anyone who "
+            + "reaches the port can join the cluster.")
+    boolean insecure;
 
     @Option(names = "--seed-nodes", paramLabel = "HOST:PORT[,HOST:PORT]", split = ",",
             description = "Seed members to join (default for run: this member is the seed).")
@@ -43,38 +52,34 @@ public final class ClusterOptions {
             description = "Password of the stores (default: the COLLEMU_TLS_PASSWORD environment variable).")
     String password;
 
-    /** The member's settings, every bound checked; {@code threads} sizes the dispatcher. */
+    /**
+     * The member's settings, every bound checked and the machine probed (names resolve, the address is ours, the
+     * port is free, the key stores open) before any actor system starts; {@code threads} sizes the dispatcher.
+     */
     public ClusterSettings settings(int threads) {
-        if (port < 0 || port > 65535) {
-            throw new UserError("--port: " + port + " is out of range 0..65535");
-        }
-        if (!(failureSeconds >= 0.5 && failureSeconds <= 600)) {
-            throw new UserError("--failure-timeout: " + failureSeconds + " is out of range 0.5..600 seconds");
-        }
+        return settings(threads, 0);
+    }
+
+    /** As {@link #settings(int)}, for a node that gives up joining after {@code joinAttempts} (0 = never). */
+    ClusterSettings settings(int threads, int joinAttempts) {
         if (!(memberWaitSeconds >= 1 && memberWaitSeconds <= 3600)) {
             throw new UserError("--member-wait: " + memberWaitSeconds + " is out of range 1..3600 seconds");
         }
-        for (String s : seedNodes) {
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || !s.substring(colon + 1).matches("\\d{1,5}")
-                    || Integer.parseInt(s.substring(colon + 1)) > 65535) {
-                throw new UserError("--seed-nodes: '" + s + "' is not HOST:PORT (port 0..65535)");
-            }
+        if (keyStore == null && trustStore != null) {
+            throw new UserError("--tls-truststore needs --tls-keystore (the key pair of this member)");
         }
         String pw = password != null ? password : System.getenv("COLLEMU_TLS_PASSWORD");
-        if (keyStore != null) {
-            if (!Files.isReadable(keyStore)) {
-                throw new UserError("--tls-keystore: cannot read " + keyStore);
-            }
-            if (trustStore != null && !Files.isReadable(trustStore)) {
-                throw new UserError("--tls-truststore: cannot read " + trustStore);
-            }
-            if (pw == null || pw.isEmpty()) {
-                throw new UserError("--tls-password (or COLLEMU_TLS_PASSWORD) is needed with --tls-keystore");
-            }
-        }
-        return new ClusterSettings(host, port, List.copyOf(seedNodes), threads, failureSeconds, keyStore,
-                trustStore, pw);
+        ClusterSettings.Tls tls = keyStore == null ? null : new ClusterSettings.Tls(keyStore, trustStore, pw);
+        ClusterSettings.Endpoint bindTo = bind == null ? null : ClusterSettings.Endpoint.parse("--bind", bind, port);
+        ClusterSettings s = new ClusterSettings(host, port, bindTo, seedNodes, threads, failureSeconds, joinAttempts,
+                tls, insecure);
+        s.probe();
+        return s;
+    }
+
+    /** Whether plain TCP was accepted off loopback with --insecure (worth one line of warning). */
+    boolean insecureInUse() {
+        return insecure && keyStore == null;
     }
 
     /** How long a leader waits for its members. */

@@ -1,12 +1,15 @@
 package io.collemu.node.cli;
 
 import io.collemu.node.cluster.ClusterSettings;
+import io.collemu.node.cluster.ClusterStartException;
 import io.collemu.node.cluster.MemberNode;
 import io.collemu.node.run.NodeService;
 import io.collemu.node.run.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +33,11 @@ public final class NodeCommand implements Callable<Integer> {
             + "(for supervisors and tests).")
     boolean exitOnStdinClose;
 
+    @Option(names = "--join-attempts", paramLabel = "N", defaultValue = "60",
+            description = "Attempts of " + MemberNode.JOIN_ATTEMPT_SECONDS + " s each to join the seed before giving "
+                + "up with exit code 3, counted afresh after each run; 0 = keep trying (default: ${DEFAULT-VALUE}).")
+    int joinAttempts;
+
     @Spec
     CommandSpec spec;
 
@@ -39,8 +47,13 @@ public final class NodeCommand implements Callable<Integer> {
             throw new UserError("--seed-nodes: a node needs the address of the run's leader, e.g. 127.0.0.1:25520");
         }
         var engine = Settings.conclude(actors::settings);
-        ClusterSettings settings = Settings.conclude(() -> cluster.settings(engine.threads()));
+        ClusterSettings settings = Settings.conclude(() -> cluster.settings(engine.threads(), joinAttempts));
+        refuseOwnAddressAsSeed(settings);
         PrintWriter out = spec.commandLine().getOut();
+        if (cluster.insecureInUse()) {
+            spec.commandLine().getErr().println("collemu node: --insecure: plain TCP on " + settings.host()
+                    + "; any process that reaches port " + settings.bindEndpoint().port() + " can join");
+        }
         MemberNode node = NodeService.create(settings, engine, line -> {
             out.println("collemu node: " + line);
             out.flush();
@@ -60,7 +73,31 @@ public final class NodeCommand implements Callable<Integer> {
             watcher.setDaemon(true);
             watcher.start();
         }
-        node.serve();
+        try {
+            node.serve();
+        } catch (ClusterStartException e) {
+            throw new UserError(e.getMessage());
+        }
         return 0;
+    }
+
+    /** A node whose only seed is itself would form a cluster of one and wait there for nobody. */
+    private static void refuseOwnAddressAsSeed(ClusterSettings s) {
+        for (String seed : s.seedNodes()) {
+            int colon = seed.lastIndexOf(':');
+            if (Integer.parseInt(seed.substring(colon + 1)) == s.port() && sameHost(seed.substring(0, colon),
+                    s.host())) {
+                throw new UserError("--seed-nodes: " + seed + " is this node's own address (--host " + s.host()
+                        + " --port " + s.port() + "); give the run leader's address and another --port");
+            }
+        }
+    }
+
+    private static boolean sameHost(String a, String b) {
+        try {
+            return a.equalsIgnoreCase(b) || InetAddress.getByName(a).equals(InetAddress.getByName(b));
+        } catch (UnknownHostException e) {
+            return false; // a seed that does not resolve is not this node; joining it will say so
+        }
     }
 }

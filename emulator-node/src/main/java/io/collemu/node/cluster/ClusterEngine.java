@@ -60,13 +60,14 @@ public final class ClusterEngine implements Engine {
     /**
      * Starts member 0 and waits until {@code members} members are up and every other member's host is known.
      *
-     * @throws MemberLostException if they are not there within {@code memberWait}
+     * @throws MemberLostException   if they are not there within {@code memberWait}
+     * @throws ClusterStartException if this member cannot bind its address
      */
     public ClusterEngine(ClusterSettings settings, int members, Duration memberWait, ActorEngine.Settings engine) {
         this.settings = settings;
         this.members = members;
         this.groupingMode = engine.grouping();
-        this.system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, settings.config(engine.config()));
+        this.system = MemberSystem.start(settings, Behaviors.<Void>empty(), engine.config());
         this.watch = new MemberWatch(system);
         try {
             awaitMembers(memberWait);

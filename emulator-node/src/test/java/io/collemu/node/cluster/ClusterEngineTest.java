@@ -51,9 +51,8 @@ class ClusterEngineTest {
     void shouldEndTheRunWhenAMemberIsLostWhileSettingItUp() throws Exception {
         int seed = freePort();
         ActorEngine.Settings engine = ActorEngine.Settings.of(1, Grouping.Mode.SWITCH);
-        ClusterSettings leaderSettings = new ClusterSettings("127.0.0.1", seed, List.of(), 1, 2, null, null, null);
-        ClusterSettings memberSettings = new ClusterSettings("127.0.0.1", freePort(), List.of("127.0.0.1:" + seed),
-                1, 2, null, null, null);
+        ClusterSettings leaderSettings = ClusterSettings.loopback(seed, List.of(), 2);
+        ClusterSettings memberSettings = ClusterSettings.loopback(freePort(), List.of("127.0.0.1:" + seed), 2);
         ActorSystem<MemberHost.Command> member = ActorSystem.create(dyingHost(), ClusterSettings.SYSTEM,
                 memberSettings.config(engine.config()));
         try (ClusterEngine leader = new ClusterEngine(leaderSettings, 2, Duration.ofSeconds(60), engine)) {
