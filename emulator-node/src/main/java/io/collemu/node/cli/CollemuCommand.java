@@ -74,6 +74,7 @@ public final class CollemuCommand implements Runnable {
 
     static boolean isUserError(Throwable t) {
         return t instanceof UserError || t instanceof TopologyException || t instanceof CollectiveException
+                || t instanceof io.collemu.node.cluster.ClusterStartException
                 || ProfilesCommand.isProfileError(t);
     }
 

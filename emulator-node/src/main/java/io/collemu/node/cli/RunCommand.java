@@ -57,6 +57,10 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunSettings settings = settings();
         PrintWriter o = spec.commandLine().getOut();
+        if (members > 1 && cluster.insecureInUse()) {
+            spec.commandLine().getErr().println("collemu run: --insecure: plain TCP on "
+                    + settings.engine().cluster().host() + ": anyone who reaches the port can join the run");
+        }
         try (ProgressReporter progress = new ProgressReporter(System.err, o, "run", settings,
                 ProgressReporter.steps(settings), output.progress())) {
             RunResult r = Runner.run(settings, progress);
