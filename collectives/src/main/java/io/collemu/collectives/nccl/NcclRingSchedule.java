@@ -14,7 +14,7 @@ import io.collemu.collectives.Schedule;
  * block r; all-gather takes rank r's block from its offset (in place, as nccl's in-place calls).
  *
  * <p>Op layout of a rank: all receives (channel by channel, in step order), then all sends (same order).
- * Memory: a rank view holds four int arrays of C; the schedule holds C channels (plus n+1 ints for the one
+ * Memory: a rank view holds three int arrays of about C; the schedule holds C channels (plus n+1 ints for the one
  * channel of a tiny buffer whose blocks are partly empty).
  *
  * <p>Immutable; thread-safe.
