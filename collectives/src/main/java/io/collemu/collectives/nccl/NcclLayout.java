@@ -18,9 +18,9 @@ import java.util.Arrays;
  * ring, chain and tree schedules: each node's chains run over its own slots, and an inter-node hop may then
  * cross rails where NCCL would also have to. PXN all-to-all needs a {@link #isRegular() regular} layout and
  * rejects others (NCCL falls back to the sender's own NIC when the peer's rail has no GPU on the sender's node,
- * src/graph/search.cc:1427-1436; that fallback is not modelled).
+ * src/graph/search.cc:1427-1434; that fallback is not modelled).
  *
- * <p>Memory: five int arrays of n (plus one of nodes+1), shared by every schedule built on the layout.
+ * <p>Memory: four int arrays of n (plus one of nodes+1), shared by every schedule built on the layout.
  * Immutable; thread-safe.
  */
 public final class NcclLayout {

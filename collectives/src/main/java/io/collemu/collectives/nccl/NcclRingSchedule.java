@@ -14,7 +14,7 @@ import io.collemu.collectives.Schedule;
  * block r; all-gather takes rank r's block from its offset (in place, as nccl's in-place calls).
  *
  * <p>Op layout of a rank: all receives (channel by channel, in step order), then all sends (same order).
- * Memory: a rank view holds four int arrays of C; the schedule holds C channels (plus n+1 ints for the one
+ * Memory: a rank view holds three int arrays of about C; the schedule holds C channels (plus n+1 ints for the one
  * channel of a tiny buffer whose blocks are partly empty).
  *
  * <p>Immutable; thread-safe.
@@ -24,11 +24,36 @@ final class NcclRingSchedule implements Schedule {
     private final CollectiveRequest request;
     private final RingChannel[] channels;
     private final long totalBytesSent;
+    // receives of channels [0, i) at every rank, leaving out the one channel whose count varies by rank
+    private final int[] sharedRecvBase;
+    private final int varyingChannel;
 
     private NcclRingSchedule(CollectiveRequest request, RingChannel[] channels, long totalBytesSent) {
         this.request = request;
         this.channels = channels;
         this.totalBytesSent = totalBytesSent;
+        this.sharedRecvBase = new int[channels.length + 1];
+        int varying = -1;
+        for (int i = 0; i < channels.length; i++) {
+            boolean same = channels[i].sameCountEverywhere();
+            if (!same && varying >= 0) {
+                // PieceOfBlock: only piece c == S / n can be partly empty
+                throw new IllegalStateException("two ring channels with partly empty blocks");
+            }
+            varying = same ? varying : i;
+            sharedRecvBase[i + 1] = sharedRecvBase[i] + (same ? channels[i].recvCount(0) : 0);
+        }
+        this.varyingChannel = varying;
+    }
+
+    /** @return index of {@code rank}'s first receive of channel {@code i}: O(1), at most one channel varies */
+    private int recvBaseOf(int rank, int i) {
+        int base = sharedRecvBase[i];
+        if (varyingChannel >= 0 && varyingChannel < i) {
+            RingChannel v = channels[varyingChannel];
+            base += v.recvCount(v.order.positionOf(rank));
+        }
+        return base;
     }
 
     /** @return the ring schedule of an all-reduce, reduce-scatter or all-gather on {@code layout} */
@@ -218,11 +243,7 @@ final class NcclRingSchedule implements Schedule {
             int step = step(op, i);
             int peerPosition = position[i] + 1 == channel.n ? 0 : position[i] + 1;
             int peer = channel.order.rankAt(peerPosition);
-            int peerRecvBase = 0;
-            for (int j = 0; j < i; j++) {
-                peerRecvBase += channels[j].recvCount(channels[j].order.positionOf(peer));
-            }
-            return peerRecvBase + channel.recvsBefore(peerPosition, step);
+            return recvBaseOf(peer, i) + channel.recvsBefore(peerPosition, step);
         }
 
         private void requireSend(int op) {

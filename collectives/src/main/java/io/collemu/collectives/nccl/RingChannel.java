@@ -44,6 +44,11 @@ final class RingChannel {
         }
     }
 
+    /** @return true when every rank has the same number of ops in this channel (no partly empty blocks) */
+    boolean sameCountEverywhere() {
+        return prefix == null;
+    }
+
     boolean reduces(int step) {
         return step < n - 1;
     }
