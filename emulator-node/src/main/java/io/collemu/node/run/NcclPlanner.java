@@ -175,8 +175,8 @@ final class NcclPlanner {
         String name;
         if (kind == CollectiveKind.ALL_TO_ALL && (algorithm.equals(Collectives.AUTO) || algorithm.equals("pxn"))) {
             name = NcclSchedules.PXN;
-            schedule = NcclSchedules.of(new CollectiveRequest(kind, name, sizeBytes, layout.ranks(), c, root,
-                    layout.gpusPerNode(), null, null), layout);
+            schedule = NcclSchedules.of(new CollectiveRequest(kind, Collectives.DIRECT, sizeBytes, layout.ranks(),
+                    c, root, layout.gpusPerNode(), null, null), layout);
         } else {
             name = Collectives.resolveAlgorithm(kind, algorithm);
             schedule = Schedules.of(new CollectiveRequest(kind, name, sizeBytes, layout.ranks(), c, root,
