@@ -70,7 +70,7 @@ class NcclEnableRulesTest {
         NcclTuner two = new NcclTuner(NcclAssert.workedExample());
         assertTrue(one.enabled(ALL_REDUCE, NcclAlgorithm.NVLS, NcclProtocol.SIMPLE));
         assertFalse(one.enabled(ALL_REDUCE, NcclAlgorithm.NVLS_TREE, NcclProtocol.SIMPLE), "tuning.cc:501");
-        assertFalse(two.enabled(ALL_REDUCE, NcclAlgorithm.NVLS, NcclProtocol.SIMPLE), "NVLS across nodes needs CollNet");
+        assertFalse(two.enabled(ALL_REDUCE, NcclAlgorithm.NVLS, NcclProtocol.SIMPLE), "across nodes needs CollNet");
         assertTrue(two.enabled(ALL_REDUCE, NcclAlgorithm.NVLS_TREE, NcclProtocol.SIMPLE));
         assertTrue(one.enabled(ALL_GATHER, NcclAlgorithm.NVLS, NcclProtocol.SIMPLE), "single-node NVLS all-gather");
         assertFalse(two.enabled(ALL_GATHER, NcclAlgorithm.NVLS, NcclProtocol.SIMPLE), "needs CollNet iallgather");
@@ -91,7 +91,7 @@ class NcclEnableRulesTest {
         }
         assertFalse(onePerNode.enabled(ALL_REDUCE, NcclAlgorithm.PAT, NcclProtocol.SIMPLE), "PAT is not all-reduce");
         assertEquals(NcclAlgorithm.PAT, onePerNode.choose(ALL_GATHER, 1L << 20).algorithm(), "small: PAT's latency");
-        assertEquals(NcclAlgorithm.RING, onePerNode.choose(ALL_GATHER, 4L << 20).algorithm(), "large: Ring's bandwidth");
+        assertEquals(NcclAlgorithm.RING, onePerNode.choose(ALL_GATHER, 4L << 20).algorithm(), "large: Ring bandwidth");
         // PAT: tree graph 2 x 48 (nNodes > 2: bwInter 24) x 0.75, no bus-to-algorithm ratio for all-gather
         assertEquals(2 * 24 * 0.75, onePerNode.bandwidthGBps(ALL_GATHER, NcclAlgorithm.PAT, NcclProtocol.SIMPLE), 1e-5);
         assertEquals(8.0 + 2 * (14 / 3.5) + 4 * 2.8, onePerNode.latencyUs(ALL_GATHER, NcclAlgorithm.PAT,
