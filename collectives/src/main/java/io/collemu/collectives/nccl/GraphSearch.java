@@ -34,26 +34,26 @@ import java.util.List;
  */
 final class GraphSearch {
 
-    /** Default speeds for intra-node searches, GB/s per channel: src/graph/search.cc:1051. */
+    /** Default speeds for intra-node searches, GB/s per channel: NVIDIA/nccl v2.30.7-1, src/graph/search.cc:1051. */
     static final float[] SPEED_INTRA = {40.0f, 30.0f, 20.0f, 18.0f, 15.0f, 12.0f, 10.0f, 9.0f, 7.0f, 6.0f, 5.0f,
         4.0f, 3.0f};
-    /** Default speeds for multi-node searches: search.cc:1052-1053. */
+    /** Default speeds for multi-node searches: NVIDIA/nccl v2.30.7-1, src/graph/search.cc:1052-1053. */
     static final float[] SPEED_INTER = {48.0f, 30.0f, 28.0f, 24.0f, 20.0f, 18.0f, 15.0f, 12.0f, 10.0f, 9.0f,
         7.0f, 6.0f, 5.0f, 4.0f, 3.0f, 2.4f, 1.2f, 0.24f, 0.12f};
-    /** Hopper intra-node speeds: search.cc:1057. */
+    /** Hopper intra-node speeds: NVIDIA/nccl v2.30.7-1, src/graph/search.cc:1057. */
     static final float[] SM90_SPEED_INTRA = {60.0f, 50.0f, 40.0f, 30.0f, 24.0f, 20.0f, 15.0f, 12.0f, 11.0f, 6.0f,
         3.0f};
-    /** Hopper multi-node speeds: search.cc:1058-1059. */
+    /** Hopper multi-node speeds: NVIDIA/nccl v2.30.7-1, src/graph/search.cc:1058-1059. */
     static final float[] SM90_SPEED_INTER = {48.0f, 45.0f, 42.0f, 40.0f, 30.0f, 24.0f, 22.0f, 20.0f, 17.5f, 15.0f,
         12.0f, 6.0f, 3.0f, 2.4f, 1.2f, 0.24f, 0.12f};
-    /** Blackwell intra-node speeds: search.cc:1063. */
+    /** Blackwell intra-node speeds: NVIDIA/nccl v2.30.7-1, src/graph/search.cc:1063. */
     static final float[] SM100_SPEED_INTRA = {90.0f, 80.0f, 70.0f, 60.0f, 50.0f, 45.0f, 40.0f, 30.0f, 24.0f, 20.0f,
         19.0f, 18.0f};
-    /** Blackwell multi-node speeds: search.cc:1064-1065. */
+    /** Blackwell multi-node speeds: NVIDIA/nccl v2.30.7-1, src/graph/search.cc:1064-1065. */
     static final float[] SM100_SPEED_INTER = {96.0f, 86.0f, 80.0f, 48.0f, 45.1f, 42.0f, 40.0f, 30.0f, 24.0f, 22.0f,
         20.0f, 17.5f, 15.0f, 12.0f, 6.0f, 3.0f, 2.4f, 1.2f, 0.24f, 0.12f};
 
-    /** NCCL_CROSS_NIC default: search.cc:16. */
+    /** NCCL_CROSS_NIC default: NVIDIA/nccl v2.30.7-1, src/graph/search.cc:16. */
     private static final int CROSS_NIC = 2;
     /** One search's "time left" when it did not find a perfect graph (the greedy search never times out). */
     private static final int NOT_PERFECT = 1;
@@ -242,7 +242,8 @@ final class GraphSearch {
         }
         tmp.pattern = graph.pattern;
         PathType maxIntra = topo.inter ? tmp.typeInter : lim.maxIntra();
-        if (tmp.typeIntra.id() < maxIntra.id() && (graph.nChannels() == 0 || tmp.typeIntra.id() < graph.typeIntra.id())) {
+        if (tmp.typeIntra.id() < maxIntra.id()
+                && (graph.nChannels() == 0 || tmp.typeIntra.id() < graph.typeIntra.id())) {
             tmp.typeIntra = PathType.fromId(tmp.typeIntra.id() + 1);
             return true;
         }

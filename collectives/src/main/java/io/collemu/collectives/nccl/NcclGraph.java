@@ -23,7 +23,10 @@ import java.util.Objects;
 public record NcclGraph(int nChannels, double bwIntra, double bwInter, PathType typeIntra, PathType typeInter,
                         int pattern, boolean sameChannels, double latencyInter) {
 
-    /** {@code NCCL_TOPO_PATTERN_BALANCED_TREE}: parent and child 0 on the first GPU, child 1 on the second (graph.h:160). */
+    /**
+     * {@code NCCL_TOPO_PATTERN_BALANCED_TREE}: parent and child 0 on the first GPU, child 1 on the second
+     * (graph.h:160).
+     */
     public static final int PATTERN_BALANCED_TREE = 1;
     /** {@code NCCL_TOPO_PATTERN_SPLIT_TREE}: parent on the first GPU, children on the second (graph.h:163). */
     public static final int PATTERN_SPLIT_TREE = 2;
@@ -41,7 +44,8 @@ public record NcclGraph(int nChannels, double bwIntra, double bwInter, PathType 
         Objects.requireNonNull(typeIntra, "typeIntra");
         Objects.requireNonNull(typeInter, "typeInter");
         if (nChannels < 0 || nChannels > NcclTables.MAX_CHANNELS) {
-            throw new IllegalArgumentException("nChannels must be 0.." + NcclTables.MAX_CHANNELS + ", got " + nChannels);
+            throw new IllegalArgumentException("nChannels must be 0.." + NcclTables.MAX_CHANNELS + ", got "
+                    + nChannels);
         }
         if (!(bwIntra >= 0) || !(bwInter >= 0) || !(latencyInter >= 0)) {
             throw new IllegalArgumentException("bandwidths and latency must be >= 0, got bwIntra " + bwIntra

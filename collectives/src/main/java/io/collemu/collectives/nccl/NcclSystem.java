@@ -39,7 +39,8 @@ public record NcclSystem(int nRanks, int nNodes, int compCap, CpuVendor cpuVendo
         Objects.requireNonNull(tree, "tree");
         Objects.requireNonNull(nvls, "nvls");
         if (nRanks < 1 || nNodes < 1 || nNodes > nRanks) {
-            throw new IllegalArgumentException("need 1 <= nNodes <= nRanks, got nRanks " + nRanks + ", nNodes " + nNodes);
+            throw new IllegalArgumentException("need 1 <= nNodes <= nRanks, got nRanks " + nRanks + ", nNodes "
+                    + nNodes);
         }
         if (commChannels < 1 || commChannels > NcclTables.MAX_CHANNELS) {
             throw new IllegalArgumentException("commChannels must be 1..64, got " + commChannels);

@@ -429,7 +429,7 @@ public final class NcclTuner {
         return lat[f.id()][a.id()][p.id()];
     }
 
-    /** @return the thread count NCCL allows (f's) algorithm and protocol at most ({@code comm->maxThreads}) */
+    /** @return the most threads per channel NCCL gives (a, p) ({@code comm->maxThreads}, tuning.cc:244-257) */
     int maxThreads(NcclAlgorithm a, NcclProtocol p) {
         return maxThreads[a.id()][p.id()];
     }

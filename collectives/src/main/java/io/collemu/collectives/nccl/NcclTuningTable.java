@@ -10,11 +10,12 @@ import java.util.Locale;
  * threads:
  * <pre>
  * # NCCL v2.30.7-1 model: AllReduce, 1048576 Bytes, 16 ranks on 2 nodes (time in us, * = chosen)
- * #     Algorithm |           LL |        LL128 |       Simple
- * #          Tree |      151.725 |      62.506* |      107.299
- * #          Ring |       90.412 |       81.896 |      189.360
+ * #     Algorithm |           LL  |        LL128  |       Simple
+ * #          Tree |      151.725  |       62.506* |      107.299
+ * #          Ring |       90.412  |       81.896  |      189.360
+ * # CollNetDirect |            -  |            -  |            -
  * #           ...
- * # 1048576 Bytes -> Algo 0 proto 1 time 62.505684 (Tree/LL128, 16 channels, 640 threads)
+ * # 1048576 Bytes -> Algo 0 proto 1 time 62.505661 (Tree/LL128, 16 channels, 640 threads)
  * </pre>
  * Stateless; thread-safe.
  */
@@ -34,29 +35,36 @@ public final class NcclTuningTable {
         NcclSystem sys = tuner.system();
         StringBuilder sb = new StringBuilder();
         sb.append(linePrefix).append(String.format(Locale.ROOT,
-                "NCCL v2.30.7-1 model: %s, %d Bytes, %d ranks on %d nodes (time in us, * = chosen)%n",
+                "NCCL v2.30.7-1 model: %s, %d Bytes, %d ranks on %d nodes (time in us, * = chosen)\n",
                 f.cliName(), nBytes, sys.nRanks(), sys.nNodes()));
-        sb.append(linePrefix).append(String.format(Locale.ROOT, "%13s |", "Algorithm"));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%13s |", "Algorithm"));
         for (NcclProtocol p : NcclProtocol.values()) {
-            sb.append(String.format(Locale.ROOT, " %12s |", p.cliName()));
+            header.append(cell(p.cliName(), ' '));
         }
-        sb.setLength(sb.length() - 2);
-        sb.append('\n');
+        line(sb, linePrefix, header);
         for (NcclAlgorithm a : NcclAlgorithm.values()) {
-            sb.append(linePrefix).append(String.format(Locale.ROOT, "%13s |", a.cliName()));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%13s |", a.cliName()));
             for (NcclProtocol p : NcclProtocol.values()) {
                 double t = choice.timeUs(a, p);
                 boolean chosen = a == choice.algorithm() && p == choice.protocol();
-                String cell = t < 0 ? "-" : String.format(Locale.ROOT, "%.3f", t) + (chosen ? "*" : " ");
-                sb.append(String.format(Locale.ROOT, " %12s |", t < 0 ? "- " : cell));
+                row.append(cell(t < 0 ? "-" : String.format(Locale.ROOT, "%.3f", t), chosen ? '*' : ' '));
             }
-            sb.setLength(sb.length() - 2);
-            sb.append('\n');
+            line(sb, linePrefix, row);
         }
         sb.append(linePrefix).append(traceLine(choice, nBytes)).append(String.format(Locale.ROOT,
-                " (%s/%s, %d channels, %d threads)%n", choice.algorithm().cliName(), choice.protocol().cliName(),
+                " (%s/%s, %d channels, %d threads)\n", choice.algorithm().cliName(), choice.protocol().cliName(),
                 choice.channels(), choice.threads()));
-        return sb.toString().replace(System.lineSeparator(), "\n");
+        return sb.toString();
+    }
+
+    private static String cell(String value, char mark) {
+        return String.format(Locale.ROOT, " %12s%c |", value, mark);
+    }
+
+    /** Appends one table line without its last separator and trailing blanks. */
+    private static void line(StringBuilder sb, String prefix, StringBuilder row) {
+        String s = row.substring(0, row.length() - 1).stripTrailing();
+        sb.append(prefix).append(s).append('\n');
     }
 
     /**

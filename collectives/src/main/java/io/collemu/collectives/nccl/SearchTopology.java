@@ -3,6 +3,7 @@ package io.collemu.collectives.nccl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The reduced topology of one node that {@link GraphSearch} searches, standing in for NCCL's
@@ -254,7 +255,7 @@ final class SearchTopology {
             best = Math.min(best, netGpu[n][g].type().id());
         }
         int finalBest = best;
-        return java.util.stream.IntStream.range(0, gpus).filter(g -> netGpu[n][g].type().id() == finalBest).toArray();
+        return IntStream.range(0, gpus).filter(g -> netGpu[n][g].type().id() == finalBest).toArray();
     }
 
     /**
