@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param iteration     training iteration or nccl-tests iteration index, from 0
  * @param kind          "all-reduce", "reduce-scatter", "all-gather", "all-to-all", "broadcast", "reduce"
  * @param algorithm     algorithm name, e.g. "ring"
+ * @param protocol      NCCL protocol it ran with ("LL", "LL128", "Simple"); "-" in the ideal mode
  * @param sizeBytes     nccl-tests "size": bytes per rank
  * @param countElements nccl-tests "count"
  * @param type          element type, e.g. "float"
@@ -34,7 +35,7 @@ import java.util.Objects;
  * @param energyJoules  optics energy attributed to this instance
  * @param bitsMoved     bits moved end to end (the divisor of pJ per bit)
  */
-public record CollectiveRecord(String job, int iteration, String kind, String algorithm,
+public record CollectiveRecord(String job, int iteration, String kind, String algorithm, String protocol,
                                long sizeBytes, long countElements, String type, String redop, int root,
                                int ranks, int channels, long segmentBytes, long startPs, long endPs,
                                double algbwGBps, double busbwGBps, long segments,
@@ -45,6 +46,7 @@ public record CollectiveRecord(String job, int iteration, String kind, String al
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(redop, "redop");
         if (endPs < startPs) {

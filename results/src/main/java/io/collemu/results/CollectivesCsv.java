@@ -17,7 +17,7 @@ public final class CollectivesCsv {
 
     /** The header, in the order written. */
     public static final List<String> COLUMNS = List.of(
-        "job", "iteration", "kind", "algorithm", "size_bytes", "count_elements", "type", "redop", "root",
+        "job", "iteration", "kind", "algorithm", "protocol", "size_bytes", "count_elements", "type", "redop", "root",
         "ranks", "channels", "segment_bytes", "start_ps", "end_ps", "duration_ps", "algbw_GBps", "busbw_GBps",
         "segments", "latency_p50_ns", "latency_p99_ns", "latency_p999_ns", "latency_max_ns",
         "energy_joules", "bits_moved", "pj_per_bit");
@@ -33,7 +33,7 @@ public final class CollectivesCsv {
         CsvCodec.appendRow(out, COLUMNS);
         for (CollectiveRecord r : rows) {
             CsvCodec.appendRow(out, List.of(
-                r.job(), Integer.toString(r.iteration()), r.kind(), r.algorithm(),
+                r.job(), Integer.toString(r.iteration()), r.kind(), r.algorithm(), r.protocol(),
                 Long.toString(r.sizeBytes()), Long.toString(r.countElements()), r.type(), r.redop(),
                 Integer.toString(r.root()), Integer.toString(r.ranks()), Integer.toString(r.channels()),
                 Long.toString(r.segmentBytes()), Long.toString(r.startPs()), Long.toString(r.endPs()),
@@ -65,7 +65,7 @@ public final class CollectivesCsv {
                 throw t.error("end_ps", "end " + endPs + " ps before start " + startPs + " ps");
             }
             rows.add(new CollectiveRecord(t.text("job"), t.intValue("iteration"), t.text("kind"),
-                t.text("algorithm"), t.longValue("size_bytes"), t.longValue("count_elements"), t.text("type"),
+                t.text("algorithm"), t.text("protocol"), t.longValue("size_bytes"), t.longValue("count_elements"), t.text("type"),
                 t.text("redop"), t.intValue("root"), t.intValue("ranks"), t.intValue("channels"),
                 t.longValue("segment_bytes"), startPs, endPs, t.doubleValue("algbw_GBps"),
                 t.doubleValue("busbw_GBps"), t.longValue("segments"), t.longValue("latency_p50_ns"),

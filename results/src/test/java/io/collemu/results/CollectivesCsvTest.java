@@ -23,7 +23,7 @@ class CollectivesCsvTest {
     void shouldRoundTripEveryFieldBitForBit() throws IOException {
         List<CollectiveRecord> rows = new ArrayList<>(Fixtures.sweep(100, 900_000, 21.0));
         // awkward text and numbers: separators, quotes, line breaks, NaN, tiny and huge doubles
-        rows.add(new CollectiveRecord("job, \"quoted\"\nsecond line", 7, "broadcast", "tree", 3, 1, "int8", "none",
+        rows.add(new CollectiveRecord("job, \"quoted\"\nsecond line", 7, "broadcast", "tree", "LL", 3, 1, "int8", "none",
             5, 2, 1, 1, 0, 0, Double.NaN, Double.POSITIVE_INFINITY, 0, 0, 0, 0, 0, 1e-300, 0.1 + 0.2));
         Path file = dir.resolve("collectives.csv");
         CollectivesCsv.write(file, rows);
@@ -34,7 +34,7 @@ class CollectivesCsvTest {
     void shouldNeverWriteARawControlCharacter() throws IOException {
         CollectiveRecord r = Fixtures.sweep(100, 900_000, 21.0).get(0);
         CollectiveRecord hostile = new CollectiveRecord("a\u0000b\u001B[31mc,\r\nd\u007F\u0085", r.iteration(), r.kind(),
-            r.algorithm(), r.sizeBytes(), r.countElements(), r.type(), r.redop(), r.root(), r.ranks(), r.channels(),
+            r.algorithm(), r.protocol(), r.sizeBytes(), r.countElements(), r.type(), r.redop(), r.root(), r.ranks(), r.channels(),
             r.segmentBytes(), r.startPs(), r.endPs(), r.algbwGBps(), r.busbwGBps(), r.segments(), r.latencyP50Ns(),
             r.latencyP99Ns(), r.latencyP999Ns(), r.latencyMaxNs(), r.energyJoules(), r.bitsMoved());
         Path file = dir.resolve("collectives.csv");
@@ -118,14 +118,15 @@ class CollectivesCsvTest {
 
     @Test
     void shouldCountLinesInsideQuotedFieldsWhenReportingErrors() throws IOException {
-        CollectiveRecord multiLine = new CollectiveRecord("a\nb\nc", 0, "reduce", "tree", 8, 2, "float", "sum", 0,
+        CollectiveRecord multiLine = new CollectiveRecord("a\nb\nc", 0, "reduce", "tree", "LL128", 8, 2, "float", "sum",
+            0,
             4, 1, 8, 0, 10, 1, 1, 1, 1, 1, 1, 1, 0, 64);
         Path file = dir.resolve("collectives.csv");
         CollectivesCsv.write(file, List.of(multiLine, multiLine));
         // the second record starts on line 5: header, then a record spanning three lines
         String text = Files.readString(file);
         int second = text.lastIndexOf("\"a\nb\nc\",0,reduce");
-        Files.writeString(file, text.substring(0, second) + text.substring(second).replace(",tree,", ",tree,x"));
+        Files.writeString(file, text.substring(0, second) + text.substring(second).replace(",tree,LL128,", ",tree,LL128,x"));
         MalformedResultsFileException e = assertThrows(MalformedResultsFileException.class,
             () -> CollectivesCsv.read(file));
         assertEquals(5, e.line(), e.getMessage());

@@ -17,7 +17,7 @@ final class Fixtures {
         double algbw = sizeBytes * 1000.0 / durationPs;
         double busbw = algbw * SizeAggregate.busBandwidthFactor(kind, ranks);
         double bits = EnergyMath.bits(sizeBytes) * 2.0 * (ranks - 1);
-        return new CollectiveRecord(job, iteration, kind, "ring", sizeBytes, sizeBytes / 4, "float",
+        return new CollectiveRecord(job, iteration, kind, "ring", "Simple", sizeBytes, sizeBytes / 4, "float",
             kind.equals("all-gather") ? "none" : "sum", -1, ranks, 2, 65536, startPs, startPs + durationPs,
             algbw, busbw, Math.max(1, sizeBytes / 65536), 900, 1800, 2500, 3100,
             EnergyMath.dynamicJoules(bits, pjPerBit), bits);

@@ -42,6 +42,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--segment-bytes", paramLabel = "BYTES", description = "Override the scenarios' segment size.")
     String segmentBytes;
 
+    @Option(names = "--fidelity", paramLabel = "ideal|nccl", defaultValue = "ideal",
+            description = "ideal (the engines' raw speed, comparable across releases) or nccl (default: "
+                + "${DEFAULT-VALUE}).")
+    String fidelity;
+
     @Spec
     CommandSpec spec;
 
@@ -65,6 +70,11 @@ public final class BenchCommand implements Callable<Integer> {
             return b;
         });
         var actorSettings = actors.settings();
+        io.collemu.node.run.Fidelity f = switch (fidelity.toLowerCase(Locale.ROOT)) {
+            case "ideal" -> io.collemu.node.run.Fidelity.IDEAL;
+            case "nccl" -> io.collemu.node.run.Fidelity.NCCL;
+            default -> throw new UserError("--fidelity: '" + fidelity + "' is not ideal or nccl");
+        };
         PrintWriter o = spec.commandLine().getOut();
         o.printf("# collemu bench on %d cores, %s, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
@@ -80,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             double[] rates = new double[engines.size()];
             for (int i = 0; i < engines.size(); i++) {
-                Bench.Row row = Bench.measure(s, EngineSettings.local(engines.get(i), actorSettings), seg);
+                Bench.Row row = Bench.measure(s, EngineSettings.local(engines.get(i), actorSettings), seg, f);
                 rates[i] = row.eventsPerSecond();
                 printRow(o, row);
             }

@@ -54,7 +54,8 @@ public final class CompareCommand implements Callable<Integer> {
             Map<String, Object> inputs = scenario.inputs();
             inputs.put("engine", engine);
             return new RunSettings(scenario.topologySource(distinct.get(0), spec), scenario.workload(spec),
-                    scenario.model(), EngineSettings.local(RunCommand.engineKind(engine), actors.settings()),
+                    scenario.model(), scenario.fidelity(spec),
+                    EngineSettings.local(RunCommand.engineKind(engine), actors.settings()),
                     output.runsRoot(), inputs);
         });
         PrintWriter o = spec.commandLine().getOut();

@@ -90,7 +90,8 @@ public final class RunCommand implements Callable<Integer> {
             inputs.put("link", link);
             inputs.put("engine", engine);
             inputs.put("members", members);
-            return new RunSettings(scenario.topologySource(link, spec), scenario.workload(spec), scenario.model(), e,
+            return new RunSettings(scenario.topologySource(link, spec), scenario.workload(spec), scenario.model(),
+                    scenario.fidelity(spec), e,
                     output.runsRoot(), inputs);
         });
     }

@@ -3,6 +3,7 @@ package io.collemu.node.cli;
 import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.Collectives;
 import io.collemu.node.lp.ModelOptions;
+import io.collemu.node.run.Fidelity;
 import io.collemu.node.run.Bench;
 import io.collemu.node.run.ProfileSpec;
 import io.collemu.node.run.SweepSpec;
@@ -51,9 +52,25 @@ public final class ScenarioOptions {
                 + "(default: ${DEFAULT-VALUE}).")
     String sizes;
 
-    @Option(names = "--channels", paramLabel = "C", defaultValue = "1",
-            description = "Parallel channels (NCCL rings/trees), 1..64 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--channels", paramLabel = "C", defaultValue = "0",
+            description = "Parallel channels (NCCL rings/trees), 1..64; 0 = what NCCL would use (nccl mode) or 1 "
+                + "(ideal mode) (default: ${DEFAULT-VALUE}).")
     int channels;
+
+    @Option(names = "--fidelity", paramLabel = "nccl|ideal", defaultValue = "nccl",
+            description = "nccl: what NCCL runs on this fabric (its channel layout, PXN, protocols, latencies, "
+                + "choice per size); ideal: the alpha-beta machine of the analytical tests (default: "
+                + "${DEFAULT-VALUE}).")
+    String fidelity;
+
+    @Option(names = "--protocol", paramLabel = "auto|LL|LL128|Simple", defaultValue = "auto",
+            description = "nccl mode: NCCL's protocol, or its choice per size (default: ${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "--gpu", paramLabel = "h100|b200",
+            description = "nccl mode: the GPU preset (HBM, PCIe, NVLink, NCCL tables); default: from the fabric's "
+                + "NVLink (nvlink5: b200, else h100).")
+    String gpu;
 
     @Option(names = "--segment-bytes", paramLabel = "BYTES", defaultValue = DEFAULT_SEGMENT,
             description = "Forwarding unit, 4K (packet level) to 4M (default: ${DEFAULT-VALUE}; see README for the "
@@ -171,6 +188,21 @@ public final class ScenarioOptions {
                 pattern.trim(), skew);
     }
 
+    /** The fidelity mode, its protocol and GPU. */
+    Fidelity fidelity(CommandSpec spec) {
+        Fidelity.Mode mode;
+        try {
+            mode = Fidelity.Mode.fromName(fidelity);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--fidelity: '" + fidelity + "' is not nccl or ideal");
+        }
+        if (gpu != null) {
+            io.collemu.topology.model.GpuModel.get(gpu); // a bad name is one line naming the presets
+        }
+        boolean reduceGiven = spec.commandLine().getParseResult().hasMatchedOption("--reduce-gbps");
+        return new Fidelity(mode, protocol, gpu, !reduceGiven);
+    }
+
     /** The model's parameters. */
     ModelOptions model() {
         return model(seed);
@@ -209,6 +241,9 @@ public final class ScenarioOptions {
             m.put("pattern", pattern);
             m.put("skew", skew);
         }
+        m.put("fidelity", fidelity);
+        m.put("protocol", protocol);
+        m.put("gpu", gpu);
         m.put("segmentBytes", segmentBytes);
         m.put("seed", seed);
         m.put("reduceGBps", reduceGBps);

@@ -123,7 +123,7 @@ public final class SweepCommand implements Callable<Integer> {
         inputs.putAll(Grid.axes(topology, link, workload, seed));
         RunSettings s = new RunSettings(scenario.topologySource(topology, link, explicit),
                 scenario.workload(spec, profile ? List.of() : List.of(workload), profile ? workload.trim() : null),
-                scenario.model(seed), EngineSettings.local(RunCommand.engineKind(engine), actors.settings()),
+                scenario.model(seed), scenario.fidelity(spec), EngineSettings.local(RunCommand.engineKind(engine), actors.settings()),
                 null, inputs);
         String label = topology + (link == null ? "" : " | " + link) + " | " + workload.trim() + " | seed " + seed;
         return new Grid.Point(label, s);

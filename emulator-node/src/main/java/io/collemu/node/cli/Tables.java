@@ -31,6 +31,7 @@ final class Tables {
 
     private static void printSweep(PrintWriter o, RunResult.Sweep s) {
         o.print(NcclTestsTable.render(s.records()));
+        o.print(io.collemu.node.run.RunWriter.choiceTable(s.steps()));
         o.println();
         o.println("# segment latency (ns), end to end, per size");
         o.printf("# %-14s %12s %10s %10s %10s %10s %12s%n", "collective", "size(B)", "p50", "p99", "p99.9", "max",

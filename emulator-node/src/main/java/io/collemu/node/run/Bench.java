@@ -87,12 +87,14 @@ public final class Bench {
      * Runs scenario {@code s} once on {@code engine}.
      *
      * @param segmentBytes the segment size, or 0 for the scenario's own
+     * @param fidelity     ideal (the engines' raw speed, comparable across releases) or nccl
      */
-    public static Row measure(Scenario s, EngineSettings engine, long segmentBytes) throws java.io.IOException {
+    public static Row measure(Scenario s, EngineSettings engine, long segmentBytes, Fidelity fidelity)
+            throws java.io.IOException {
         ModelOptions model = ModelOptions.defaults(segmentBytes > 0 ? segmentBytes : s.segmentBytes(), 1);
         SweepSpec sweep = new SweepSpec(List.of(s.kind()), s.algorithm(), List.of(s.sizeBytes()), 1, 1, 0);
         TopologySource source = new TopologySource(s.topology(), null, true, null, RoutingMode.ECMP);
-        RunSettings settings = new RunSettings(source, sweep, model, engine, null, Map.of());
+        RunSettings settings = new RunSettings(source, sweep, model, fidelity, engine, null, Map.of());
         resetPeaks();
         long t0 = System.nanoTime();
         RunResult.Sweep r = (RunResult.Sweep) Runner.run(settings, RunListener.NONE);

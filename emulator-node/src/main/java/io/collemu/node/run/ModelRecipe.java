@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  * @param sweep     the sweep (with {@code kind} and {@code sizeBytes} naming the step), or null
  * @param profile   the profile, or null
  */
-public record ModelRecipe(TopologySource topology, ModelOptions options, SweepSpec sweep, CollectiveKind kind,
-        long sizeBytes, ProfileSpec profile, long startPs) {
+public record ModelRecipe(TopologySource topology, ModelOptions options, Fidelity fidelity, SweepSpec sweep,
+        CollectiveKind kind, long sizeBytes, ProfileSpec profile, long startPs) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The recipe as bytes. */

@@ -38,8 +38,8 @@ public final class Records {
         long segments = r.segmentsInjected() / run.iterations();
         List<CollectiveRecord> out = new ArrayList<>();
         for (int i = 0; i < run.iterations(); i++) {
-            out.add(of("", i, s, r.instanceStartPs()[i], r.instanceEndPs()[i], segments, r.latencyNs(),
-                    segmentBytes, joules));
+            out.add(of("", i, s, run.choice().protocol(), r.instanceStartPs()[i], r.instanceEndPs()[i], segments,
+                    r.latencyNs(), segmentBytes, joules));
         }
         return out;
     }
@@ -60,22 +60,22 @@ public final class Records {
             long end = r.instanceEndPs()[c.id()];
             double bits = c.schedule().totalBytesSent() * 8.0;
             double joules = (totalBits == 0 ? 0 : dynamic * bits / totalBits) + idleWatts * (end - start) * 1e-12;
-            out.add(of(c.job() + "/" + c.op(), c.iteration(), c.schedule(), start, end, 0, r.latencyNs(),
-                    segmentBytes, joules));
+            out.add(of(c.job() + "/" + c.op(), c.iteration(), c.schedule(), run.protocols().get(c.id()), start, end,
+                    0, r.latencyNs(), segmentBytes, joules));
         }
         return out;
     }
 
     /** The record of one instance of {@code s}, from {@code startPs} to {@code endPs}. */
-    static CollectiveRecord of(String job, int iteration, Schedule s, long startPs, long endPs, long segments,
-            Histogram latencyNs, long segmentBytes, double joules) {
+    static CollectiveRecord of(String job, int iteration, Schedule s, String protocol, long startPs, long endPs,
+            long segments, Histogram latencyNs, long segmentBytes, double joules) {
         CollectiveKind kind = s.request().kind();
         long size = s.request().sizeBytes();
         int n = s.ranks();
         double seconds = (endPs - startPs) * 1e-12;
         double algbw = seconds <= 0 ? 0 : size / seconds / 1e9;
         int root = kind == CollectiveKind.BROADCAST || kind == CollectiveKind.REDUCE ? s.request().root() : -1;
-        return new CollectiveRecord(job, iteration, kind.cliName(), s.algorithm(), size, size / 4, "float",
+        return new CollectiveRecord(job, iteration, kind.cliName(), s.algorithm(), protocol, size, size / 4, "float",
                 kind.ncclTestsRedop(), root, n, s.request().channels(), segmentBytes, startPs, endPs, algbw,
                 algbw * kind.busBwFactor(n), segments, latencyNs.getValueAtPercentile(50),
                 latencyNs.getValueAtPercentile(99), latencyNs.getValueAtPercentile(99.9), latencyNs.getMaxValue(),

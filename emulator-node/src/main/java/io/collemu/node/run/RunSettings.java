@@ -14,7 +14,7 @@ import java.util.Map;
  * @param runsRoot where the run directory goes (null: write nothing, as {@code collemu bench} does)
  * @param inputs   the flags as the user gave them, recorded in summary.json
  */
-public record RunSettings(TopologySource topology, WorkloadSpec workload, ModelOptions model,
+public record RunSettings(TopologySource topology, WorkloadSpec workload, ModelOptions model, Fidelity fidelity,
         EngineSettings engine, Path runsRoot, Map<String, Object> inputs) {
 
     /** Copies the inputs, keeping their order. */
@@ -26,14 +26,15 @@ public record RunSettings(TopologySource topology, WorkloadSpec workload, ModelO
     public RunSettings withLink(String link) {
         Map<String, Object> in = new LinkedHashMap<>(inputs);
         in.put("link", link);
-        return new RunSettings(topology.withLink(link), workload, model, engine, runsRoot, in);
+        return new RunSettings(topology.withLink(link), workload, model, fidelity, engine, runsRoot, in);
     }
 
-    /** What summary.json puts first: version, seed, engine, members, threads. */
+    /** What summary.json puts first: version, seed, fidelity, engine, members, threads. */
     public Map<String, Object> header() {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("collemuVersion", Version.VERSION);
         h.put("seed", model.seed());
+        h.put("fidelity", fidelity.mode().cliName());
         h.put("engine", engine.kind().cliName());
         h.put("members", engine.members());
         h.put("threads", engine.threads());

@@ -90,8 +90,9 @@ public final class RunWriter {
                 endPs - startPs, "collemu segment latency (ns) per sweep step; 1 log second = 1 virtual microsecond");
         Map<String, Object> summary = summary(c, engineFigures, partial);
         summary.put("collectives", SummaryJson.collectiveFigures(rows));
+        summary.put("choices", choiceFigures(runs));
         writeData(c);
-        Files.writeString(dir.resolve(RunDirectory.NCCL_TESTS_TXT), NcclTestsTable.render(rows));
+        Files.writeString(dir.resolve(RunDirectory.NCCL_TESTS_TXT), NcclTestsTable.render(rows) + choiceTable(runs));
         SummaryJson.write(dir.resolve(RunDirectory.SUMMARY_JSON), summary); // last: its presence means complete
     }
 
@@ -130,6 +131,42 @@ public final class RunWriter {
         inputs.forEach((k, v) -> in.put(k, String.valueOf(v)));
         ComparisonReport.write(dir.resolve(RunDirectory.REPORT_HTML), List.of(Records.outcome(label, result)), title,
                 in);
+    }
+
+    /**
+     * What ran per step, as {@code #} lines after nccl-tests' tables (so their parsers still read the file): size,
+     * algorithm, protocol, channels, NCCL's predicted time and the emulated one, as NCCL_DEBUG=INFO reports it.
+     */
+    public static String choiceTable(List<SizeRun> runs) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("#\n# What ran per size (NCCL's choice in the nccl mode; model = NCCL's own time model, "
+                + "src/graph/tuning.cc of v2.30.7-1)\n");
+        sb.append(String.format(java.util.Locale.ROOT, "# %-14s %12s %10s %8s %8s %12s %14s%n", "collective",
+                "size(B)", "algorithm", "protocol", "channels", "model(us)", "emulated(us)"));
+        for (SizeRun r : runs) {
+            SizeRun.StepChoice ch = r.choice();
+            double emulated = r.result().instanceEndPs()[0] - r.result().instanceStartPs()[0];
+            sb.append(String.format(java.util.Locale.ROOT, "# %-14s %12d %10s %8s %8d %12s %14.2f%n",
+                    r.kind().cliName(), r.sizeBytes(), ch.algorithm(), ch.protocol(), ch.channels(),
+                    ch.modelUs() > 0 ? String.format(java.util.Locale.ROOT, "%.2f", ch.modelUs()) : "-",
+                    emulated / 1e6));
+        }
+        return sb.toString();
+    }
+
+    private static List<Map<String, Object>> choiceFigures(List<SizeRun> runs) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SizeRun r : runs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("collective", r.kind().cliName());
+            m.put("sizeBytes", r.sizeBytes());
+            m.put("algorithm", r.choice().algorithm());
+            m.put("protocol", r.choice().protocol());
+            m.put("channels", r.choice().channels());
+            m.put("ncclModelUs", r.choice().modelUs() > 0 ? r.choice().modelUs() : null);
+            out.add(m);
+        }
+        return out;
     }
 
     private static List<Map<String, Object>> iterationFigures(List<IterationResult> iterations, double[] joules) {

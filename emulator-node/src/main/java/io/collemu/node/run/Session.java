@@ -1,7 +1,6 @@
 package io.collemu.node.run;
 
 import io.collemu.collectives.CollectiveKind;
-import io.collemu.collectives.Schedule;
 import io.collemu.node.engine.Engine;
 import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
@@ -87,10 +86,10 @@ public final class Session {
         long t = 0;
         for (CollectiveKind kind : sweep.kinds()) {
             for (long size : sweep.sizesBytes()) {
-                Schedule schedule = assembly.schedule(sweep, kind, size);
-                Job job = assembly.sweepJob(sweep, kind, size, schedule, t);
+                ModelAssembly.Step step = assembly.step(sweep, kind, size);
+                Job job = assembly.sweepJob(sweep, kind, size, step, t);
                 ExecutionResult r = execute(job, engine, listener);
-                SizeRun run = new SizeRun(kind, size, schedule, sweep.iterations(), r);
+                SizeRun run = new SizeRun(kind, size, step.schedule(), sweep.iterations(), r, step.choice());
                 done.add(run);
                 records.addAll(Records.sweep(run, assembly.topology(), settings.model().segmentBytes()));
                 events += r.stats().events();
@@ -121,7 +120,8 @@ public final class Session {
             ends[g] = rep.taskEndPs();
         }
         ProfileRun run = new ProfileRun(assembly.plan(), r, ProfileResults.iterations(assembly.plan(), starts, ends),
-                ProfileResults.ops(assembly.plan(), r.instanceStartPs(), r.instanceEndPs()));
+                ProfileResults.ops(assembly.plan(), r.instanceStartPs(), r.instanceEndPs()),
+                assembly.profileProtocols());
         long events = r.stats().events();
         if (writer != null) {
             writer.writeProfile(run, engineFigures(events, wallStart));

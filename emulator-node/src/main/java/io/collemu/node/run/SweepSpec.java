@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param algorithm  a collectives algorithm name, or "auto"
  * @param sizesBytes bytes per rank, as nccl-tests' size
- * @param channels   NCCL-like channels (parallel rings/trees), 1..{@value #MAX_CHANNELS}
+ * @param channels   NCCL-like channels (parallel rings/trees), 1..{@value #MAX_CHANNELS}; 0 = NCCL's choice (nccl
+ *                   mode) or 1 (ideal mode)
  * @param iterations back-to-back calls per size, 1..{@value #MAX_ITERATIONS}
  * @param root       root rank of broadcast and reduce
  * @param pattern    send-recv only: who sends to whom ({@link PairPatterns#pairs}), e.g. {@code shift:1}
@@ -31,8 +32,9 @@ public record SweepSpec(List<CollectiveKind> kinds, String algorithm, List<Long>
         if (sizesBytes.isEmpty()) {
             throw new IllegalArgumentException("--sizes: no size given");
         }
-        if (channels < 1 || channels > MAX_CHANNELS) {
-            throw new IllegalArgumentException("--channels: " + channels + " is out of range 1.." + MAX_CHANNELS);
+        if (channels < 0 || channels > MAX_CHANNELS) {
+            throw new IllegalArgumentException("--channels: " + channels + " is out of range 0.." + MAX_CHANNELS
+                    + " (0 = what NCCL would use)");
         }
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("--iterations: " + iterations + " is out of range 1.."

@@ -19,7 +19,7 @@ class CostEstimateTest {
     static RunSettings sweep(String spec, CollectiveKind kind, List<Long> sizes) {
         return new RunSettings(new TopologySource(spec, null, true, null, RoutingMode.ECMP),
                 new SweepSpec(List.of(kind), "auto", sizes, 1, 1, 0), ModelOptions.defaults(64 << 10, 1),
-                EngineSettings.local(EngineKind.SEQUENTIAL, ActorEngine.Settings.of(1, Grouping.Mode.SWITCH)), null,
+                Fidelity.IDEAL, EngineSettings.local(EngineKind.SEQUENTIAL, ActorEngine.Settings.of(1, Grouping.Mode.SWITCH)), null,
                 Map.of());
     }
 

@@ -15,8 +15,8 @@ public final class TestJobs {
     public static Job sweepJob(String spec, long sizeBytes) {
         SweepSpec sweep = new SweepSpec(List.of(CollectiveKind.ALL_REDUCE), "ring", List.of(sizeBytes), 1, 1, 0);
         ModelAssembly a = ModelAssembly.of(new TopologySource(spec, null, true, null, RoutingMode.ECMP), sweep,
-                ModelOptions.defaults(64 << 10, 1));
+                ModelOptions.defaults(64 << 10, 1), Fidelity.NCCL);
         return a.sweepJob(sweep, CollectiveKind.ALL_REDUCE, sizeBytes,
-                a.schedule(sweep, CollectiveKind.ALL_REDUCE, sizeBytes), 0);
+                a.step(sweep, CollectiveKind.ALL_REDUCE, sizeBytes), 0);
     }
 }

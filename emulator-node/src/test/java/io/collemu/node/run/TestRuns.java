@@ -37,11 +37,12 @@ public final class TestRuns {
         ModelOptions options = ModelOptions.defaults(segmentBytes, 7);
         Schedule s = schedule(kind, algorithm, sizeBytes, fabric.gpuCount(), channels,
                 fabric.topology().gpusPerServer());
-        Workload w = ModelAssembly.backToBack(s, RankOrder.railAware(fabric.topology()), fabric.gpuCount(),
-                iterations, 0);
+        Workload w = ModelAssembly.backToBack(s, io.collemu.node.lp.InstanceTiming.IDEAL,
+                RankOrder.railAware(fabric.topology()), fabric.gpuCount(), iterations, 0);
         try (Engine engine = engine(engineKind, threads, Grouping.Mode.SWITCH)) {
             ExecutionResult r = Session.execute(new Job(fabric, w, options, 0, null), engine, Progress.NONE);
-            return new SizeRun(kind, sizeBytes, s, iterations, r);
+            return new SizeRun(kind, sizeBytes, s, iterations, r, new SizeRun.StepChoice(s.algorithm(), "-",
+                    s.request().channels(), 0, ""));
         }
     }
 
@@ -63,7 +64,8 @@ public final class TestRuns {
         for (int r = 0; r < identity.length; r++) {
             identity[r] = r;
         }
-        Workload w = ModelAssembly.backToBack(schedule, identity, fabric.gpuCount(), 1, 0);
+        Workload w = ModelAssembly.backToBack(schedule, io.collemu.node.lp.InstanceTiming.IDEAL, identity,
+                fabric.gpuCount(), 1, 0);
         try (Engine engine = engine(engineKind, threads, grouping)) {
             return Session.execute(new Job(fabric, w, options, 0, null), engine, Progress.NONE);
         }
@@ -78,7 +80,7 @@ public final class TestRuns {
     /** A profile (YAML text) replayed on a builder spec, nothing written. */
     public static RunResult.Profile profile(String spec, String yaml, EngineKind kind, long seed) {
         RunSettings s = new RunSettings(new TopologySource(spec, null, true, null, RoutingMode.ECMP),
-                new ProfileSpec("test.yaml", yaml, Map.of()), ModelOptions.defaults(64 << 10, seed),
+                new ProfileSpec("test.yaml", yaml, Map.of()), ModelOptions.defaults(64 << 10, seed), Fidelity.IDEAL,
                 EngineSettings.local(kind, ActorEngine.Settings.of(2, Grouping.Mode.SWITCH)), null, Map.of());
         try {
             return (RunResult.Profile) Runner.run(s, RunListener.NONE);
