@@ -32,6 +32,8 @@ public final class GpuLp implements Lp {
     private final int[] pathScratch = new int[64];
     private final Histogram latencyNs = LatencyHistograms.newHistogram();
     private final Histogram queueingNs = LatencyHistograms.newHistogram();
+    /** When the GPU's reduction (bound by HBM) is free again. */
+    private long reduceFreePs;
     private long segmentsInjected;
     private long segmentsDelivered;
     private long bytesDelivered;
@@ -235,8 +237,10 @@ public final class GpuLp implements Lp {
         queueingNs.recordValue((s.queuedPs + 500) / 1000);
         InstanceExec e = execForInstance(s.instance);
         if (options.reducePsPerByte() > 0 && e.reduces(s)) {
-            long reducePs = (long) Math.ceil(s.sizeBytes * options.reducePsPerByte());
-            ctx.schedule(now + reducePs, EventKinds.RECV_DONE, s, 0);
+            // the GPU's HBM reduces one segment after another, in arrival order (so each op stays in order)
+            long donePs = Math.max(now, reduceFreePs) + (long) Math.ceil(s.sizeBytes * options.reducePsPerByte());
+            reduceFreePs = donePs;
+            ctx.schedule(donePs, EventKinds.RECV_DONE, s, 0);
             return;
         }
         applyRecv(e, s, ctx);

@@ -142,25 +142,65 @@ final class NcclPlanner {
     }
 
     /**
-     * The instance's timing: the protocol's lines; NCCL's base latency once; per step NCCL's intra-node or
-     * inter-node latency (the model's own, with the ring's network overhead and plateau rules); and per channel
-     * the throughput that makes one channel's stream carry its bytes in NCCL's modelled time: the stream's share
-     * of the bytes sent (total / ranks / streams) times NCCL's algorithm bandwidth over NCCL's byte count.
+     * The instance's timing: the protocol's lines; NCCL's base latency once; per step (send op) a software
+     * latency paid before it sends, in stream order; and per channel the throughput that makes a channel's
+     * busiest stream carry its bytes in NCCL's modelled transfer time (its bytes x NCCL's algorithm bandwidth /
+     * NCCL's byte count). NCCL's model adds its latency to the transfer time, so the steps pay it serially:
+     * <ul>
+     *   <li>a ring's chunk crosses {@code nsteps} hops, {@code 2(nNodes-1)} of them between nodes; every rank
+     *       runs all {@code nsteps} steps in turn, so each step pays the model's mean per-step latency
+     *       {@code (latency - base) / nsteps} (a rank at a node boundary would otherwise pay the network latency
+     *       on every step, which NCCL's eight in-flight steps hide);</li>
+     *   <li>a tree's data climbs and descends its depth once, so each hop pays its own kind: intra-node on the
+     *       chain, inter-node between nodes.</li>
+     * </ul>
      */
     private static InstanceTiming timing(NcclTuner tuner, NcclFunction fn, NcclAlgorithm a, NcclProtocol p,
             long nBytes, Schedule schedule) {
         NcclTuner.LatencyParts lat = tuner.latencyParts(fn, a, p, nBytes);
+        double intraUs = lat.intraUs();
+        double interUs = lat.interUs();
+        if (a == NcclAlgorithm.RING) {
+            int nsteps = fn.modelSteps(schedule.ranks());
+            double mean = nsteps == 0 ? 0 : (tuner.latencyUs(fn, a, p) * plateau(lat, tuner, fn, a, p) - lat.baseUs())
+                    / nsteps;
+            intraUs = mean;
+            interUs = mean;
+        }
         double algBwGBps = tuner.effectiveBandwidthGBps(fn, a, p, nBytes);
-        double streams = Math.max(1, schedule.rank(0).streamCount());
-        double perStreamBytes = schedule.totalBytesSent() / (double) schedule.ranks() / streams;
+        double streamBytes = busiestStreamBytes(schedule);
         double psPerByte = 0;
-        if (algBwGBps > 0 && perStreamBytes > 0 && nBytes > 0) {
-            double streamGBps = perStreamBytes * algBwGBps / nBytes;
-            psPerByte = 1000.0 / streamGBps;
+        if (algBwGBps > 0 && streamBytes > 0 && nBytes > 0) {
+            psPerByte = 1000.0 / (streamBytes * algBwGBps / nBytes);
         }
         int[] line = lines(p);
-        return new InstanceTiming(line[0], line[1], us(lat.baseUs()), us(lat.intraUs()), us(lat.interUs()),
-                psPerByte);
+        return new InstanceTiming(line[0], line[1], us(lat.baseUs()), us(intraUs), us(interUs), psPerByte);
+    }
+
+    /** The ring plateau factor the latency parts carry at this size (1 when it does not apply). */
+    private static double plateau(NcclTuner.LatencyParts parts, NcclTuner tuner, NcclFunction fn, NcclAlgorithm a,
+            NcclProtocol p) {
+        double base = tuner.latencyParts(fn, a, p, 0).baseUs();
+        return base == 0 ? 1 : parts.baseUs() / base;
+    }
+
+    /** The most bytes one stream of a rank sends, over a sample of ranks (first, middle, last). */
+    private static double busiestStreamBytes(Schedule schedule) {
+        double max = 0;
+        int n = schedule.ranks();
+        for (int r : new int[] {0, n / 2, n - 1}) {
+            var rs = schedule.rank(r);
+            double[] perStream = new double[Math.max(1, rs.streamCount())];
+            for (int op = 0; op < rs.opCount(); op++) {
+                if (rs.isSend(op)) {
+                    perStream[rs.stream(op)] += rs.bytes(op);
+                }
+            }
+            for (double b : perStream) {
+                max = Math.max(max, b);
+            }
+        }
+        return max;
     }
 
     /**
