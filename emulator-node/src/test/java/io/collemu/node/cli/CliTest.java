@@ -42,7 +42,7 @@ public class CliTest {
                 Arguments.of(List.of("run", "--topology", "fat-tree:k=5"), "k"),
                 Arguments.of(List.of("run", "--sizes", "1M:1K:x2"), "--sizes"),
                 Arguments.of(List.of("run", "--sizes", "banana"), "--sizes"),
-                Arguments.of(List.of("run", "--channels", "0"), "--channels"),
+                Arguments.of(List.of("run", "--channels", "65"), "--channels"),
                 Arguments.of(List.of("run", "--channels", "many"), "--channels"),
                 Arguments.of(List.of("run", "--segment-bytes", "1K"), "--segment-bytes"),
                 Arguments.of(List.of("run", "--collective", "all-sum"), "all-sum"),
