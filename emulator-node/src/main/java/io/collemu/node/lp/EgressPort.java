@@ -39,7 +39,11 @@ public final class EgressPort {
     long segmentsSent;
     long creditStalls;
 
-    EgressPort(Fabric fabric, int port, int ownerLp, long segmentBytes) {
+    /**
+     * @param segmentProtocolBytes the most bytes a segment may take in its protocol's lines (its size for Simple,
+     *                             twice it for LL): the credit window holds at least four of them on this link
+     */
+    EgressPort(Fabric fabric, int port, int ownerLp, long segmentProtocolBytes) {
         Topology t = fabric.topology();
         this.port = port;
         this.ownerLp = ownerLp;
@@ -58,11 +62,12 @@ public final class EgressPort {
         // emulator segment may be a MiB, so the credit window is at least MIN_BUFFER_SEGMENTS segments lest
         // coarse segments starve a link the real fabric keeps busy (with 1 MiB segments and a 1 MiB buffer a
         // store-and-forward hop would run at half rate).
-        this.creditCapacityBytes = peerIsGpu ? 0 : Math.max(buffer, MIN_BUFFER_SEGMENTS * segmentBytes);
-        this.creditBytes = creditCapacityBytes;
         this.exactRate = rateBps % 1_000_000L == 0;
         this.rateMbps = rateBps / 1_000_000L;
         this.efficiencyPpm = fabric.efficiencyPpm(port);
+        this.creditCapacityBytes = peerIsGpu ? 0
+                : Math.max(buffer, MIN_BUFFER_SEGMENTS * wireBytes(segmentProtocolBytes));
+        this.creditBytes = creditCapacityBytes;
     }
 
     /** Wire bytes of {@code protocolBytes} on this link: its framing adds {@code 1/efficiency - 1}, rounded up. */

@@ -117,6 +117,22 @@ public final class Fabric {
     }
 
     /**
+     * How long a segment of {@code protocolBytes} takes to cross a path of egress ports store-and-forward when
+     * nothing else is on it: its serialization at every port (with that link's framing) plus
+     * {@link #pathLatencyPs}.
+     */
+    public long pathTransferPs(int[] path, long protocolBytes) {
+        long ps = pathLatencyPs(path);
+        for (int port : path) {
+            long eff = efficiencyPpm(port);
+            long wire = eff == FULL_EFFICIENCY_PPM ? protocolBytes
+                    : (protocolBytes * FULL_EFFICIENCY_PPM + eff - 1) / eff;
+            ps += (long) Math.ceil(wire * 8e12 / topology.portRateBps(port));
+        }
+        return ps;
+    }
+
+    /**
      * The unloaded latency of a path of egress ports, without serialization: every link's latency plus the
      * port-to-port latency of every switch it enters.
      */

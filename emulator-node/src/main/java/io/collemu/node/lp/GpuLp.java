@@ -53,7 +53,7 @@ public final class GpuLp implements Lp {
         int n = t.portCountOf(node);
         this.ports = new EgressPort[n];
         for (int i = 0; i < n; i++) {
-            ports[i] = new EgressPort(fabric, t.portOf(node, i), gpu, options.segmentBytes());
+            ports[i] = new EgressPort(fabric, t.portOf(node, i), gpu, workload.maxProtocolBytes(options.segmentBytes()));
         }
         GpuTask[] program = gpu < workload.programs().length ? workload.programs()[gpu] : null;
         this.tasks = program == null ? new GpuTask[0] : program;

@@ -123,19 +123,28 @@ final class InstanceExec {
         return started;
     }
 
-    /** The task has started: every stream's first op becomes its head, after the instance's base latency. */
+    /**
+     * The task has started: every stream's first op becomes its head, after the instance's base latency and the
+     * channel's processing of its first segment. Later segments are paced after they leave (each one holds the
+     * channel for its own processing time), so a stream of S bytes takes S at the channel's rate, and forwarding
+     * along a ring or a tree adds no processing latency per hop (NCCL's model counts those in its latency).
+     */
     void start(LpContext ctx) {
         started = true;
         for (int s = 0; s < streams(); s++) {
             beginOp(s);
-            readyAtPs[s] = ctx.nowPs() + timing.baseLatencyPs();
+            long first = streamOps[s].length == 0 ? 0 : Math.min(options.segmentBytes(),
+                    schedule.bytes(streamOps[s][0]));
+            readyAtPs[s] = ctx.nowPs() + timing.baseLatencyPs() + (long) Math.ceil(first * timing.streamPsPerByte());
         }
     }
 
     /**
      * Caches the facts of stream s's current send op (destination, flow hash, path, dependencies) and its step's
      * software latency: in the nccl mode NCCL's per-step latency for that peer (same server or not) less what the
-     * path's links and switches already take unloaded; else the flat {@code --step-latency-ns}.
+     * step's first segment takes to cross its path unloaded (links and switches; for steps on the data's path also
+     * its store-and-forward serialization, {@link InstanceTiming#stepsOnPath()}), so that an uncontended step
+     * costs what NCCL's model says; else the flat {@code --step-latency-ns}.
      */
     private void beginOp(int s) {
         if (cursor[s] >= streamOps[s].length) {
@@ -159,7 +168,10 @@ final class InstanceExec {
             int server = fabric.topology().serverOfGpu(gpu);
             boolean intra = server >= 0 && server == fabric.topology().serverOfGpu(dst);
             long step = intra ? timing.intraStepPs() : timing.interStepPs();
-            stepPs[s] = Math.max(0, step - fabric.pathLatencyPs(curPath[s]));
+            long first = timing.protocolBytes(Math.min(options.segmentBytes(), schedule.bytes(op)));
+            long physical = timing.stepsOnPath() ? fabric.pathTransferPs(curPath[s], first)
+                    : fabric.pathLatencyPs(curPath[s]);
+            stepPs[s] = Math.max(0, step - physical);
         }
     }
 

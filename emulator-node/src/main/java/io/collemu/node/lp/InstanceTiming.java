@@ -11,11 +11,15 @@ package io.collemu.node.lp;
  * @param intraStepPs      per step (send op) to a peer in the same server, including the wire (NCCL's intra latency)
  * @param interStepPs      per step to a peer in another server (NCCL's inter latency)
  * @param streamPsPerByte  the channel's GPU-side throughput limit, as time per data byte (0 = none)
+ * @param stepsOnPath      whether each step's latency lies on the data's path (a tree: data climbs and descends
+ *                         once, so a step's software latency excludes the store-and-forward transfer of its first
+ *                         segment, which the emulator adds itself); false for a ring, whose ranks run every step in
+ *                         turn, so a step excludes only the path's link and switch latency
  */
 public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLatencyPs, long intraStepPs,
-        long interStepPs, double streamPsPerByte) {
+        long interStepPs, double streamPsPerByte, boolean stepsOnPath) {
     /** No protocol overhead, no software latency, no throughput cap. */
-    public static final InstanceTiming IDEAL = new InstanceTiming(1, 1, 0, 0, 0, 0);
+    public static final InstanceTiming IDEAL = new InstanceTiming(1, 1, 0, 0, 0, 0, false);
 
     /** @throws IllegalArgumentException for a non-positive line or a negative latency or cap */
     public InstanceTiming {

@@ -20,7 +20,7 @@ public final class Model {
             lps[g] = new GpuLp(g, fabric, options, workload);
         }
         for (int lp = fabric.gpuCount(); lp < fabric.lpCount(); lp++) {
-            lps[lp] = new SwitchPortLp(lp, fabric, options.segmentBytes());
+            lps[lp] = new SwitchPortLp(lp, fabric, workload.maxProtocolBytes(options.segmentBytes()));
         }
     }
 

@@ -11,11 +11,14 @@ public final class SwitchPortLp implements Lp {
     private final Fabric fabric;
     private final EgressPort port;
 
-    /** The LP of switch-port LP id {@code id}, with a credit window of at least four segments. */
-    public SwitchPortLp(int id, Fabric fabric, long segmentBytes) {
+    /**
+     * The LP of switch-port LP id {@code id}, with a credit window of at least four of the largest segments on
+     * its link ({@code segmentProtocolBytes} in protocol lines, plus the link's framing).
+     */
+    public SwitchPortLp(int id, Fabric fabric, long segmentProtocolBytes) {
         this.id = id;
         this.fabric = fabric;
-        this.port = new EgressPort(fabric, fabric.portOfSwitchLp(id), id, segmentBytes);
+        this.port = new EgressPort(fabric, fabric.portOfSwitchLp(id), id, segmentProtocolBytes);
     }
 
     @Override

@@ -18,4 +18,13 @@ public record Workload(List<CollectiveInstance> instances, GpuTask[][] programs)
             }
         }
     }
+
+    /** The most bytes a segment of {@code segmentBytes} takes in the lines of any instance's protocol. */
+    public long maxProtocolBytes(long segmentBytes) {
+        long max = segmentBytes;
+        for (CollectiveInstance i : instances) {
+            max = Math.max(max, i.timing().protocolBytes(segmentBytes));
+        }
+        return max;
+    }
 }

@@ -174,7 +174,8 @@ final class NcclPlanner {
             psPerByte = 1000.0 / (streamBytes * algBwGBps / nBytes);
         }
         int[] line = lines(p);
-        return new InstanceTiming(line[0], line[1], us(lat.baseUs()), us(intraUs), us(interUs), psPerByte);
+        return new InstanceTiming(line[0], line[1], us(lat.baseUs()), us(intraUs), us(interUs), psPerByte,
+                a == NcclAlgorithm.TREE);
     }
 
     /** The ring plateau factor the latency parts carry at this size (1 when it does not apply). */
@@ -226,7 +227,8 @@ final class NcclPlanner {
         NcclProtocol p = perPeer <= 16 << 10 ? NcclProtocol.LL : NcclProtocol.SIMPLE;
         NcclTuner.LatencyParts ring = tuner.latencyParts(NcclFunction.ALL_GATHER, NcclAlgorithm.RING, p, 0);
         int[] line = lines(p);
-        InstanceTiming timing = new InstanceTiming(line[0], line[1], us(ring.baseUs() + ring.interUs()), 0, 0, 0);
+        InstanceTiming timing = new InstanceTiming(line[0], line[1], us(ring.baseUs() + ring.interUs()), 0, 0, 0,
+                false);
         return new Plan(schedule, timing, null, name, p.cliName(), c, 0);
     }
 

@@ -56,8 +56,8 @@ class NcclMechanismsTest {
         Fabric f = new Fabric(TWO);
         long size = 1 << 20;
         ExecutionResult simple = send(f, size, InstanceTiming.IDEAL);
-        ExecutionResult ll = send(f, size, new InstanceTiming(8, 16, 0, 0, 0, 0));
-        ExecutionResult ll128 = send(f, size, new InstanceTiming(120, 128, 0, 0, 0, 0));
+        ExecutionResult ll = send(f, size, new InstanceTiming(8, 16, 0, 0, 0, 0, false));
+        ExecutionResult ll128 = send(f, size, new InstanceTiming(120, 128, 0, 0, 0, 0, false));
         assertEquals(2 * size, bytesSent(simple), "two hops: GPU to switch, switch to GPU");
         assertEquals(2 * 2 * size, bytesSent(ll));
         long lines = (SEG + 119) / 120;
@@ -82,9 +82,10 @@ class NcclMechanismsTest {
     void shouldPaceAChannelAtItsGpuSideRate() {
         long size = 1 << 20;
         double psPerByte = 100; // 10 GB/s, far below the 100 GB/s link
-        ExecutionResult r = send(new Fabric(TWO), size, new InstanceTiming(1, 1, 0, 0, 0, psPerByte));
-        // segment k may leave the GPU k x 6.55 us after the first; the last then crosses like a lone segment
-        double expected = (size - SEG) * psPerByte + send(new Fabric(TWO), SEG, InstanceTiming.IDEAL).durationPs();
+        ExecutionResult r = send(new Fabric(TWO), size, new InstanceTiming(1, 1, 0, 0, 0, psPerByte, false));
+        // the first segment leaves once processed (6.55 us), each next one 6.55 us after the one before; the last
+        // then crosses alone: 16 x 6.55 us + one segment's transfer
+        double expected = size * psPerByte + send(new Fabric(TWO), SEG, InstanceTiming.IDEAL).durationPs();
         assertEquals(expected, r.durationPs(), expected * 0.001, "paced to 10 GB/s");
     }
 
@@ -94,7 +95,7 @@ class NcclMechanismsTest {
         ExecutionResult plain = send(f, 8, InstanceTiming.IDEAL);
         long basePs = 5_000_000;
         long stepPs = 3_000_000;
-        ExecutionResult timed = send(f, 8, new InstanceTiming(1, 1, basePs, 0, stepPs, 0));
+        ExecutionResult timed = send(f, 8, new InstanceTiming(1, 1, basePs, 0, stepPs, 0, false));
         int[] path = new int[8];
         int hops = f.router().path(0, 1, 0, path);
         long pathPs = f.pathLatencyPs(Arrays.copyOf(path, hops));
