@@ -92,7 +92,8 @@ class NcclModeTest {
         List<Long> small = List.of(8L, 64L << 10, 1L << 20, 16L << 20);
         List<Long> large = full ? List.of(256L << 20, 1L << 30, 4L << 30) : List.of(1L << 30);
         for (List<Long> sizes : List.of(small, large)) {
-            long seg = sizes == small ? 64 << 10 : 1 << 20; // coarse segments where bandwidth dominates
+            // coarser segments where bandwidth dominates (the full grid: finer, to 4 GiB)
+            long seg = sizes == small ? 64 << 10 : full ? 256 << 10 : 1 << 20;
             if (proto.equals("LL") && sizes == large && !full) {
                 sizes = List.of(256L << 20); // LL at a GiB is 50 ms of virtual time: 256 MiB shows the same rate
             }
