@@ -34,13 +34,42 @@ import java.util.Objects;
  * @param latencyMaxNs  largest segment latency
  * @param energyJoules  optics energy attributed to this instance
  * @param bitsMoved     bits moved end to end (the divisor of pJ per bit)
+ * @param faults        what faults did to it, in a run with faults; null otherwise
  */
 public record CollectiveRecord(String job, int iteration, String kind, String algorithm, String protocol,
                                long sizeBytes, long countElements, String type, String redop, int root,
                                int ranks, int channels, long segmentBytes, long startPs, long endPs,
                                double algbwGBps, double busbwGBps, long segments,
                                long latencyP50Ns, long latencyP99Ns, long latencyP999Ns, long latencyMaxNs,
-                               double energyJoules, double bitsMoved) {
+                               double energyJoules, double bitsMoved, Faults faults) {
+
+    /**
+     * What faults did to one instance.
+     *
+     * @param retransmittedBytes bytes its ranks sent again (go-back-N)
+     * @param stallPs            the longest wait of a rank from a lost segment's send to its resend
+     * @param failed             whether it did not complete (a rank's retries ran out, or it waited on one that did);
+     *                           its end is then when it failed, and its bandwidths are 0
+     */
+    public record Faults(long retransmittedBytes, long stallPs, boolean failed) {
+    }
+
+    /** An instance of a run without faults. */
+    public CollectiveRecord(String job, int iteration, String kind, String algorithm, String protocol,
+                            long sizeBytes, long countElements, String type, String redop, int root,
+                            int ranks, int channels, long segmentBytes, long startPs, long endPs,
+                            double algbwGBps, double busbwGBps, long segments,
+                            long latencyP50Ns, long latencyP99Ns, long latencyP999Ns, long latencyMaxNs,
+                            double energyJoules, double bitsMoved) {
+        this(job, iteration, kind, algorithm, protocol, sizeBytes, countElements, type, redop, root, ranks, channels,
+            segmentBytes, startPs, endPs, algbwGBps, busbwGBps, segments, latencyP50Ns, latencyP99Ns, latencyP999Ns,
+            latencyMaxNs, energyJoules, bitsMoved, null);
+    }
+
+    /** Whether the instance failed (a fault interrupted it). */
+    public boolean failed() {
+        return faults != null && faults.failed();
+    }
 
     public CollectiveRecord {
         Objects.requireNonNull(job, "job");

@@ -24,15 +24,23 @@ public final class CollectivesCsv {
 
     private static final List<String> DERIVED = List.of("duration_ps", "pj_per_bit");
 
+    /** Columns added when the run had faults. */
+    public static final List<String> FAULT_COLUMNS = List.of("retransmitted_bytes", "stall_us", "failed");
+
     private CollectivesCsv() {
     }
 
     /** Writes {@code rows} in the given order to {@code p} (UTF-8), replacing an existing file. */
     public static void write(Path p, List<CollectiveRecord> rows) throws IOException {
         StringBuilder out = new StringBuilder(128 + rows.size() * 200);
-        CsvCodec.appendRow(out, COLUMNS);
+        boolean faults = rows.stream().anyMatch(r -> r.faults() != null);
+        List<String> header = new ArrayList<>(COLUMNS);
+        if (faults) {
+            header.addAll(FAULT_COLUMNS);
+        }
+        CsvCodec.appendRow(out, header);
         for (CollectiveRecord r : rows) {
-            CsvCodec.appendRow(out, List.of(
+            List<String> row = new ArrayList<>(List.of(
                 r.job(), Integer.toString(r.iteration()), r.kind(), r.algorithm(), r.protocol(),
                 Long.toString(r.sizeBytes()), Long.toString(r.countElements()), r.type(), r.redop(),
                 Integer.toString(r.root()), Integer.toString(r.ranks()), Integer.toString(r.channels()),
@@ -42,6 +50,13 @@ public final class CollectivesCsv {
                 Long.toString(r.latencyP999Ns()), Long.toString(r.latencyMaxNs()),
                 Double.toString(r.energyJoules()), Double.toString(r.bitsMoved()),
                 Double.toString(r.picojoulesPerBit())));
+            if (faults) {
+                CollectiveRecord.Faults f = r.faults() != null ? r.faults() : new CollectiveRecord.Faults(0, 0, false);
+                row.add(Long.toString(f.retransmittedBytes()));
+                row.add(Double.toString(f.stallPs() / 1e6));
+                row.add(f.failed() ? "1" : "0");
+            }
+            CsvCodec.appendRow(out, row);
         }
         Files.writeString(p, out, StandardCharsets.UTF_8);
     }
@@ -70,7 +85,9 @@ public final class CollectivesCsv {
                 t.longValue("segment_bytes"), startPs, endPs, t.doubleValue("algbw_GBps"),
                 t.doubleValue("busbw_GBps"), t.longValue("segments"), t.longValue("latency_p50_ns"),
                 t.longValue("latency_p99_ns"), t.longValue("latency_p999_ns"), t.longValue("latency_max_ns"),
-                t.doubleValue("energy_joules"), t.doubleValue("bits_moved")));
+                t.doubleValue("energy_joules"), t.doubleValue("bits_moved"),
+                t.hasColumn("failed") ? new CollectiveRecord.Faults(t.longValue("retransmitted_bytes"),
+                    Math.round(t.doubleValue("stall_us") * 1e6), t.intValue("failed") != 0) : null));
         }
         return rows;
     }

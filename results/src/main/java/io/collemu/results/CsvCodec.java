@@ -73,6 +73,11 @@ final class CsvCodec {
             }
         }
 
+        /** Whether the header has a column of that name. */
+        boolean hasColumn(String name) {
+            return columns.containsKey(name);
+        }
+
         /** Moves to row {@code index} (0-based, after the header) for the accessors below. */
         void select(int index) {
             current = index;

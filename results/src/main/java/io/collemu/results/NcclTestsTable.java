@@ -73,9 +73,22 @@ public final class NcclTestsTable {
         double busbwSum = 0;
         int busbwCount = 0;
         for (SizeAggregate a : table) {
+            if (a.failed() == a.instances()) {
+                out.append(String.format(Locale.ROOT, "%12d  %12d  %8s  %6s  %6d  %7s  %6s  %6s  %6s\n",
+                    a.sizeBytes(), a.countElements(), a.type(), a.redop(), a.root(), " FAILED", "   n/a", "   n/a",
+                    "n/a"));
+                out.append(String.format(Locale.ROOT, "# FAILED: all %d instances of size %d were interrupted by a"
+                    + " fault (see faults.csv)\n", a.instances(), a.sizeBytes()));
+                continue;
+            }
             out.append(String.format(Locale.ROOT, "%12d  %12d  %8s  %6s  %6d  %7s  %6s  %6s  %6d\n",
                 a.sizeBytes(), a.countElements(), a.type(), a.redop(), a.root(), time(a.meanTimeUs()),
                 bandwidth(a.algbwGBps()), bandwidth(a.busbwGBps()), 0));
+            if (a.failed() > 0) {
+                out.append(String.format(Locale.ROOT, "# FAILED: %d of %d instances of size %d were interrupted by"
+                    + " a fault (see faults.csv); the time is the mean of the others\n", a.failed(), a.instances(),
+                    a.sizeBytes()));
+            }
             if (Double.isFinite(a.busbwGBps())) {
                 busbwSum += a.busbwGBps();
                 busbwCount++;

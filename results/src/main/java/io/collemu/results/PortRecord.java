@@ -29,7 +29,25 @@ import java.util.Objects;
 public record PortRecord(int port, String node, String tier, String peer, String nearModel, String farModel,
                          long rateBps, long bytes, long busyPs, long peakQueueBytes, long segments,
                          double utilization, double nearDynamicJoules, double farDynamicJoules,
-                         double nearIdleJoules, double farIdleJoules) {
+                         double nearIdleJoules, double farIdleJoules, Faults faults) {
+
+    /**
+     * What faults did to one link direction, in a run with faults.
+     *
+     * @param downPs how long it was down during the run
+     * @param drops  segments lost on it (down, bit errors) or, for want of a route, at the switch it leads to
+     */
+    public record Faults(long downPs, long drops) {
+    }
+
+    /** A port of a run without faults. */
+    public PortRecord(int port, String node, String tier, String peer, String nearModel, String farModel,
+                      long rateBps, long bytes, long busyPs, long peakQueueBytes, long segments,
+                      double utilization, double nearDynamicJoules, double farDynamicJoules,
+                      double nearIdleJoules, double farIdleJoules) {
+        this(port, node, tier, peer, nearModel, farModel, rateBps, bytes, busyPs, peakQueueBytes, segments,
+            utilization, nearDynamicJoules, farDynamicJoules, nearIdleJoules, farIdleJoules, null);
+    }
 
     public PortRecord {
         Objects.requireNonNull(node, "node");

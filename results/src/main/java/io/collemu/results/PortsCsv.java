@@ -20,21 +20,35 @@ public final class PortsCsv {
         "peak_queue_bytes", "segments", "utilization", "near_dynamic_joules", "far_dynamic_joules",
         "near_idle_joules", "far_idle_joules", "total_joules");
 
+    /** Columns added when the run had faults. */
+    public static final List<String> FAULT_COLUMNS = List.of("down_us", "drops");
+
     private PortsCsv() {
     }
 
     /** Writes {@code rows} in the given order to {@code p} (UTF-8), replacing an existing file. */
     public static void write(Path p, List<PortRecord> rows) throws IOException {
         StringBuilder out = new StringBuilder(128 + rows.size() * 160);
-        CsvCodec.appendRow(out, COLUMNS);
+        boolean faults = rows.stream().anyMatch(r -> r.faults() != null);
+        List<String> header = new ArrayList<>(COLUMNS);
+        if (faults) {
+            header.addAll(FAULT_COLUMNS);
+        }
+        CsvCodec.appendRow(out, header);
         for (PortRecord r : rows) {
-            CsvCodec.appendRow(out, List.of(
+            List<String> row = new ArrayList<>(List.of(
                 Integer.toString(r.port()), r.node(), r.tier(), r.peer(), r.nearModel(), r.farModel(),
                 Long.toString(r.rateBps()), Long.toString(r.bytes()), Long.toString(r.busyPs()),
                 Long.toString(r.peakQueueBytes()), Long.toString(r.segments()), Double.toString(r.utilization()),
                 Double.toString(r.nearDynamicJoules()), Double.toString(r.farDynamicJoules()),
                 Double.toString(r.nearIdleJoules()), Double.toString(r.farIdleJoules()),
                 Double.toString(r.totalJoules())));
+            if (faults) {
+                PortRecord.Faults f = r.faults() != null ? r.faults() : new PortRecord.Faults(0, 0);
+                row.add(Double.toString(f.downPs() / 1e6));
+                row.add(Long.toString(f.drops()));
+            }
+            CsvCodec.appendRow(out, row);
         }
         Files.writeString(p, out, StandardCharsets.UTF_8);
     }
@@ -55,7 +69,8 @@ public final class PortsCsv {
                 t.longValue("busy_ps"), t.longValue("peak_queue_bytes"), t.longValue("segments"),
                 t.doubleValue("utilization"), t.doubleValue("near_dynamic_joules"),
                 t.doubleValue("far_dynamic_joules"), t.doubleValue("near_idle_joules"),
-                t.doubleValue("far_idle_joules")));
+                t.doubleValue("far_idle_joules"), t.hasColumn("drops")
+                    ? new PortRecord.Faults(Math.round(t.doubleValue("down_us") * 1e6), t.longValue("drops")) : null));
         }
         return rows;
     }

@@ -29,10 +29,20 @@ import java.util.Set;
  * @param busbwGBps      algbw x the bus factor, GB/s
  * @param energyJoules   energy of all instances added up
  * @param bitsMoved      bits moved by all instances added up
+ * @param failed         instances that failed (faults); the mean time and bandwidths are over the others, NaN when
+ *                       all failed
  */
 public record SizeAggregate(String kind, String algorithm, int ranks, long sizeBytes, long countElements,
                             String type, String redop, int root, int instances, double meanDurationPs,
-                            double algbwGBps, double busbwGBps, double energyJoules, double bitsMoved) {
+                            double algbwGBps, double busbwGBps, double energyJoules, double bitsMoved, int failed) {
+
+    /** An aggregate without failed instances. */
+    public SizeAggregate(String kind, String algorithm, int ranks, long sizeBytes, long countElements,
+                         String type, String redop, int root, int instances, double meanDurationPs,
+                         double algbwGBps, double busbwGBps, double energyJoules, double bitsMoved) {
+        this(kind, algorithm, ranks, sizeBytes, countElements, type, redop, root, instances, meanDurationPs,
+            algbwGBps, busbwGBps, energyJoules, bitsMoved, 0);
+    }
 
     private record Key(String kind, int ranks, long sizeBytes) {
     }
@@ -89,8 +99,14 @@ public record SizeAggregate(String kind, String algorithm, int ranks, long sizeB
         int factors = 0;
         double energy = 0;
         double bits = 0;
+        int failed = 0;
         for (CollectiveRecord r : group) {
             algorithms.add(r.algorithm());
+            if (r.failed()) {
+                failed++;
+                energy += r.energyJoules();
+                continue;
+            }
             sumDurationPs += r.durationPs();
             if (r.algbwGBps() > 0 && Double.isFinite(r.algbwGBps()) && Double.isFinite(r.busbwGBps())) {
                 sumFactor += r.busbwGBps() / r.algbwGBps();
@@ -99,12 +115,12 @@ public record SizeAggregate(String kind, String algorithm, int ranks, long sizeB
             energy += r.energyJoules();
             bits += r.bitsMoved();
         }
-        double meanPs = sumDurationPs / group.size();
+        double meanPs = failed == group.size() ? Double.NaN : sumDurationPs / (group.size() - failed);
         double factor = factors > 0 ? sumFactor / factors : busBandwidthFactor(key.kind(), key.ranks());
         // bytes per nanosecond is GB/s with GB = 1e9 bytes
         double algbw = meanPs > 0 ? key.sizeBytes() / (meanPs / 1000.0) : Double.NaN;
         return new SizeAggregate(key.kind(), String.join("/", algorithms), key.ranks(), key.sizeBytes(),
             first.countElements(), first.type(), first.redop(), first.root(), group.size(), meanPs, algbw,
-            algbw * factor, energy, bits);
+            algbw * factor, energy, bits, failed);
     }
 }

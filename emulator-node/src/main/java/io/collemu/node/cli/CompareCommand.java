@@ -44,6 +44,9 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Engine: actors (Pekko actors, default) or sequential (the oracle).")
     String engine;
 
+    @Mixin
+    FaultOptions faultOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -53,10 +56,11 @@ public final class CompareCommand implements Callable<Integer> {
         RunSettings base = Settings.conclude(() -> {
             Map<String, Object> inputs = scenario.inputs();
             inputs.put("engine", engine);
+            inputs.putAll(faultOptions.inputs());
             return new RunSettings(scenario.topologySource(distinct.get(0), spec), scenario.workload(spec),
                     scenario.model(), scenario.fidelity(spec),
                     EngineSettings.local(RunCommand.engineKind(engine), actors.settings()),
-                    output.runsRoot(), inputs);
+                    output.runsRoot(), inputs, faultOptions.settings());
         });
         PrintWriter o = spec.commandLine().getOut();
         Comparison.Result result;

@@ -90,6 +90,13 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
         refresh();
     }
 
+    /** An interruption is a result: one line on stderr, whatever --no-progress says. */
+    @Override
+    public synchronized void interruption(String line) {
+        err.println("collemu " + task + ": " + line);
+        err.flush();
+    }
+
     private void refresh() {
         long now = System.nanoTime();
         long elapsed = now - wallStartNanos;

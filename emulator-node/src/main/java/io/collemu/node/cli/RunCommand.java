@@ -33,6 +33,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    FaultOptions faultOptions;
+
     @Option(names = "--link", paramLabel = "PRESET",
             description = "Link preset for the fabric links, replacing the topology's link= (see 'collemu topology "
                 + "presets').")
@@ -90,9 +93,10 @@ public final class RunCommand implements Callable<Integer> {
             inputs.put("link", link);
             inputs.put("engine", engine);
             inputs.put("members", members);
+            inputs.putAll(faultOptions.inputs());
             return new RunSettings(scenario.topologySource(link, spec), scenario.workload(spec), scenario.model(),
                     scenario.fidelity(spec), e,
-                    output.runsRoot(), inputs);
+                    output.runsRoot(), inputs, faultOptions.settings());
         });
     }
 

@@ -44,6 +44,12 @@ public final class SweepCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    FaultOptions faultOptions;
+
+    /** The faults every point runs with, parsed once. */
+    private io.collemu.node.run.FaultSettings faults;
+
     @Option(names = "--link", paramLabel = "PRESET[,PRESET...]", split = ",",
             description = "Link presets, one grid axis (default: the topology's own).")
     List<String> links = new ArrayList<>();
@@ -95,6 +101,7 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     private List<Grid.Point> points() {
+        faults = faultOptions.settings();
         List<String> topologies = Grid.expand(scenario.topology);
         List<String> linkAxis = links.isEmpty() ? java.util.Collections.singletonList((String) null) : links;
         List<Long> seedAxis = seeds.isEmpty() ? List.of(scenario.seed) : seeds;
@@ -121,10 +128,11 @@ public final class SweepCommand implements Callable<Integer> {
         boolean profile = scenario.profile != null;
         Map<String, Object> inputs = new LinkedHashMap<>(scenario.inputs());
         inputs.putAll(Grid.axes(topology, link, workload, seed));
+        inputs.putAll(faultOptions.inputs());
         RunSettings s = new RunSettings(scenario.topologySource(topology, link, explicit),
                 scenario.workload(spec, profile ? List.of() : List.of(workload), profile ? workload.trim() : null),
                 scenario.model(seed), scenario.fidelity(spec), EngineSettings.local(RunCommand.engineKind(engine), actors.settings()),
-                null, inputs);
+                null, inputs, faults);
         String label = topology + (link == null ? "" : " | " + link) + " | " + workload.trim() + " | seed " + seed;
         return new Grid.Point(label, s);
     }
@@ -159,6 +167,11 @@ public final class SweepCommand implements Callable<Integer> {
         @Override
         public void stepDone() {
             progress.stepDone();
+        }
+
+        @Override
+        public void interruption(String line) {
+            progress.interruption(line);
         }
     }
 }

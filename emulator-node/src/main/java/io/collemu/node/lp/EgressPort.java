@@ -39,6 +39,22 @@ public final class EgressPort {
     long segmentsSent;
     long creditStalls;
 
+    /** Fault mode: the owner's routing view (null: no faults in this run), its start time, and where drops go. */
+    FaultView view;
+    long originPs;
+    DropHandler onDrop;
+    /** Segments this port lost: on its link (down, bit errors) or at the switch it leads to (no route). */
+    long drops;
+
+    /** Receives the segments a port loses, in fault mode. */
+    interface DropHandler {
+        /**
+         * @param queued true if the segment was dropped from the port's queue (it still holds the ingress buffer it
+         *               occupies, whose credit the handler returns); false if lost after its serialization
+         */
+        void dropped(Segment s, boolean queued, LpContext ctx);
+    }
+
     /**
      * @param segmentProtocolBytes the most bytes a segment may take in its protocol's lines (its size for Simple,
      *                             twice it for LL): the credit window holds at least four of them on this link
@@ -105,6 +121,10 @@ public final class EgressPort {
         if (busy || queue.isEmpty()) {
             return null;
         }
+        if (view != null && view.plan().down(port, ctx.nowPs() - originPs)) {
+            flush(ctx);
+            return null;
+        }
         Segment s = queue.peek();
         boolean credited = peerGpuLp < 0;
         if (credited && creditBytes < s.wireBytes) {
@@ -125,12 +145,38 @@ public final class EgressPort {
         return s;
     }
 
-    /** The segment has left the serializer: hand it to the next LP. The caller must not touch it afterwards. */
-    void finishTx(Segment s, LpContext ctx, Fabric fabric) {
+    /** The link is down: every queued segment is lost (the switch drops what it cannot send). */
+    private void flush(LpContext ctx) {
+        long now = ctx.nowPs();
+        while (!queue.isEmpty()) {
+            Segment d = queue.poll();
+            waitingBytes -= d.wireBytes;
+            d.queuedPs += now - d.enqueuePs;
+            drops++;
+            onDrop.dropped(d, true, ctx);
+        }
+    }
+
+    /**
+     * The segment has left the serializer: hand it to the next LP. The caller must not touch it afterwards. In fault
+     * mode it may be lost instead: if the link is down at any instant between the start of its serialization and
+     * its arrival, if a bit error hits one of its packets, or if the switch it reaches has no route for it (that
+     * switch re-routes it first when its view of the fabric changed since the path was chosen).
+     *
+     * @return false if it was lost (the caller then owns it, with {@code hops} still at this port)
+     */
+    boolean finishTx(Segment s, LpContext ctx, Fabric fabric) {
         busy = false;
         bytesSent += s.wireBytes;
         segmentsSent++;
         long now = ctx.nowPs();
+        if (view != null && lostAfterTx(s, now)) {
+            drops++;
+            if (peerGpuLp < 0) {
+                creditBytes += s.wireBytes; // it never reached the next buffer
+            }
+            return false;
+        }
         s.upstreamLp = ownerLp;
         s.upstreamPort = port;
         s.creditBytes = s.wireBytes;
@@ -140,6 +186,55 @@ public final class EgressPort {
         } else {
             int next = s.path[s.hops];
             ctx.send(fabric.lpOfPort(next), now + linkLatencyPs + peerSwitchLatencyPs, EventKinds.ARRIVE, s, 0);
+        }
+        return true;
+    }
+
+    private boolean lostAfterTx(Segment s, long now) {
+        FaultPlan plan = view.plan();
+        long rel = now - originPs;
+        if (plan.downDuring(port, rel - serializationPs(s.wireBytes), rel + linkLatencyPs)
+                || plan.segmentLost(port, segmentsSent, s.sizeBytes)) {
+            return true;
+        }
+        if (peerGpuLp < 0 && plan.hasDownLinks()) {
+            int epoch = plan.epoch(rel + linkLatencyPs + peerSwitchLatencyPs);
+            return epoch != s.pathEpoch && !view.reroute(s, epoch);
+        }
+        return false;
+    }
+
+    /**
+     * Sends a control packet (a NAK) on: it has priority and is tiny, so it neither queues nor takes credit; it is
+     * lost if the link is down. {@code s.path} is its route and {@code s.hops} this port's index in it.
+     */
+    void forwardControl(Segment s, LpContext ctx, Fabric fabric) {
+        long now = ctx.nowPs();
+        if (view.plan().down(port, now - originPs)) {
+            return;
+        }
+        if (peerGpuLp >= 0) {
+            ctx.send(peerGpuLp, now + linkLatencyPs, EventKinds.NAK, s, 0);
+        } else {
+            s.hops++;
+            ctx.send(fabric.lpOfPort(s.path[s.hops]), now + linkLatencyPs + peerSwitchLatencyPs, EventKinds.NAK, s,
+                    0);
+        }
+    }
+
+    /** Sets up fault handling (when the run has faults): the owner's view, and its handler of lost segments. */
+    void enableFaults(FaultView v, DropHandler handler) {
+        this.view = v;
+        this.onDrop = handler;
+    }
+
+    /** The owner started at {@code nowPs}: fault times count from there; schedules a tick at each link failure. */
+    void startFaults(LpContext ctx) {
+        originPs = ctx.nowPs();
+        for (long t : view.plan().downStarts(port)) {
+            if (originPs + t >= ctx.nowPs()) {
+                ctx.schedule(originPs + t, EventKinds.FAULT_TICK, null, localIndex);
+            }
         }
     }
 
@@ -154,6 +249,6 @@ public final class EgressPort {
     /** What this port did so far. */
     public PortStats stats() {
         return new PortStats(port, bytesSent, busyPs, peakWaitingBytes, segmentsSent, creditStalls,
-                creditCapacityBytes - creditBytes);
+                creditCapacityBytes - creditBytes, drops);
     }
 }

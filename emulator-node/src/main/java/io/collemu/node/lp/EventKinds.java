@@ -18,6 +18,14 @@ public final class EventKinds {
     public static final int COMPUTE_DONE = 7;
     /** Self: a stream's per-step software latency elapsed (aux: instance slot << 32 | stream). */
     public static final int STEP_READY = 8;
+    /** Fault mode: a lost segment's notice, walking back its path to its sender (payload: Segment). */
+    public static final int LOSS = 9;
+    /** Fault mode: a receiver's go-back-N NAK travelling to the sender (payload: a control Segment). */
+    public static final int NAK = 10;
+    /** Fault mode, self: a lost segment's ACK timeout expired at its sender (payload: Segment). */
+    public static final int RTX_TIMEOUT = 11;
+    /** Fault mode, self: a port's link went down (aux: local port index). */
+    public static final int FAULT_TICK = 12;
 
     private EventKinds() {
     }

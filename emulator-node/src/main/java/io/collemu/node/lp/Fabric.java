@@ -30,6 +30,7 @@ public final class Fabric {
     /** Per port, payload bytes per wire byte in millionths; null = every link carries payload at its line rate. */
     private final long[] efficiencyPpm;
     private long[] inboundLookaheadPs;
+    private final FaultPlan faults;
 
     /** Payload at line rate: no framing overhead, in millionths. */
     public static final long FULL_EFFICIENCY_PPM = 1_000_000L;
@@ -95,6 +96,38 @@ public final class Fabric {
         }
         this.lookaheadPs = ports == 0 ? 1 : min;
         this.efficiencyPpm = portEfficiency == null ? null : efficiencies(portEfficiency, ports);
+        this.faults = FaultPlan.NONE;
+    }
+
+    private Fabric(Fabric f, FaultPlan faults) {
+        this.topology = f.topology;
+        this.router = f.router;
+        this.gpuCount = f.gpuCount;
+        this.lpCount = f.lpCount;
+        this.lpOfPort = f.lpOfPort;
+        this.localIndexOfPort = f.localIndexOfPort;
+        this.portOfSwitchLp = f.portOfSwitchLp;
+        this.serverOfNode = f.serverOfNode;
+        this.lookaheadPs = f.lookaheadPs;
+        this.efficiencyPpm = f.efficiencyPpm;
+        this.faults = faults;
+    }
+
+    /**
+     * The same fabric with a fault plan (its LPs then drop, re-route and retransmit as the plan says); the plan must
+     * be for this fabric's ports.
+     */
+    public Fabric withFaults(FaultPlan plan) {
+        if (plan.any() && plan.ports() != topology.portCount()) {
+            throw new IllegalArgumentException("fault plan for " + plan.ports() + " ports, fabric has "
+                    + topology.portCount());
+        }
+        return new Fabric(this, plan);
+    }
+
+    /** The run's faults ({@link FaultPlan#NONE} if none). */
+    public FaultPlan faults() {
+        return faults;
     }
 
     private static long[] efficiencies(double[] e, int ports) {

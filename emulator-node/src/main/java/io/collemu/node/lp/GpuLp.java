@@ -3,6 +3,7 @@ package io.collemu.node.lp;
 import io.collemu.collectives.RankSchedule;
 import io.collemu.results.LatencyHistograms;
 import io.collemu.topology.model.Topology;
+import io.collemu.topology.route.Router;
 import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 
@@ -37,6 +38,11 @@ public final class GpuLp implements Lp {
     private long segmentsInjected;
     private long segmentsDelivered;
     private long bytesDelivered;
+    /** Fault mode: the GPU's routing view (null: no faults), its start time, and its transport's counters. */
+    private final FaultView view;
+    private long originPs;
+    private long segmentsDiscarded;
+    private long segmentsLostAtSource;
 
     /**
      * GPU {@code gpu} with its egress ports and its program from the workload (none if the workload gives it none).
@@ -102,6 +108,12 @@ public final class GpuLp implements Lp {
             }
         }
         this.execs = new InstanceExec[count];
+        this.view = fabric.faults().any() ? new FaultView(fabric) : null;
+        if (view != null) {
+            for (EgressPort p : ports) {
+                p.enableFaults(view, this::dropped);
+            }
+        }
     }
 
     @Override
@@ -112,6 +124,12 @@ public final class GpuLp implements Lp {
     /** Schedules the tasks that depend on nothing. */
     @Override
     public void start(LpContext ctx) {
+        originPs = ctx.nowPs();
+        if (view != null) {
+            for (EgressPort p : ports) {
+                p.startFaults(ctx);
+            }
+        }
         for (int i = 0; i < tasks.length; i++) {
             if (pendingDeps[i] == 0) {
                 ctx.schedule(Math.max(ctx.nowPs(), tasks[i].notBeforePs()), EventKinds.TASK_START, null, i);
@@ -140,6 +158,20 @@ public final class GpuLp implements Lp {
                 pumpStream(e, (int) aux, ctx);
                 kickAll(ctx);
             }
+            case EventKinds.LOSS -> onLoss((Segment) payload, ctx);
+            case EventKinds.RTX_TIMEOUT -> {
+                Segment s = (Segment) payload;
+                InstanceExec e = execForInstance(s.instance);
+                e.onTimeout(s, ctx.nowPs());
+                resume(e, ctx);
+            }
+            case EventKinds.NAK -> {
+                Segment nak = (Segment) payload;
+                InstanceExec e = execForInstance(nak.instance);
+                e.onNak(nak, ctx.nowPs());
+                resume(e, ctx);
+            }
+            case EventKinds.FAULT_TICK -> kickAll(ctx);
             default -> throw new IllegalStateException("GPU LP " + gpu + ": unexpected event kind " + kind);
         }
     }
@@ -175,7 +207,7 @@ public final class GpuLp implements Lp {
         if (e == null) {
             GpuTask t = tasks[task];
             e = new InstanceExec(workload.instances().get(t.instance()), t.rank(), task, options, gpu, fabric,
-                    pathScratch);
+                    pathScratch, view, originPs);
             execs[task] = e;
         }
         return e;
@@ -194,9 +226,68 @@ public final class GpuLp implements Lp {
     private void pumpStream(InstanceExec e, int s, LpContext ctx) {
         Segment g;
         while ((g = e.takeSegment(s, ctx)) != null) {
-            ports[fabric.localIndexOfPort(g.path[0])].enqueue(g, ctx.nowPs());
             segmentsInjected++;
+            if (g.path == null) {
+                // fault mode: no route from this GPU to the destination; lost here
+                segmentsLostAtSource++;
+                e.segmentStarted(g.stream);
+                e.segmentSent();
+                onLoss(g, ctx);
+                continue;
+            }
+            ports[fabric.localIndexOfPort(g.path[0])].enqueue(g, ctx.nowPs());
         }
+    }
+
+    /** After a go-back: streams may have work again. */
+    private void resume(InstanceExec e, LpContext ctx) {
+        for (int st = 0; st < e.streams(); st++) {
+            pumpStream(e, st, ctx);
+        }
+        kickAll(ctx);
+        checkDone(e, ctx);
+    }
+
+    /** Fault mode: one of this GPU's ports lost a segment (from its queue, or on its link). */
+    private void dropped(Segment s, boolean queued, LpContext ctx) {
+        if (queued) {
+            InstanceExec e = execForInstance(s.instance);
+            e.segmentStarted(s.stream);
+            e.segmentSent();
+        }
+        onLoss(s, ctx);
+    }
+
+    /**
+     * Fault mode: a segment of ours was lost (its notice came back, or it was lost here). Its ACK timeout runs from
+     * its send; the NIC retransmits then unless a NAK has made it go back already.
+     */
+    private void onLoss(Segment s, LpContext ctx) {
+        long at = Math.max(ctx.nowPs(), s.sentPs + view.plan().ackTimeoutPs());
+        ctx.schedule(at, EventKinds.RTX_TIMEOUT, s, 0);
+    }
+
+    /** Fault mode: answers a segment that arrived past a gap with a NAK along the reverse route. */
+    private void sendNak(Segment s, InstanceExec e, LpContext ctx) {
+        Topology t = fabric.topology();
+        long hash = Router.flowHash(gpu, s.srcGpu, s.flowHash);
+        int epoch = view.plan().epoch(ctx.nowPs() - originPs);
+        int end = view.route(t.gpuNode(gpu), s.srcGpu, hash, epoch, pathScratch, 0);
+        if (end <= 0) {
+            return; // no route back: the sender's timeout will act
+        }
+        Segment nak = new Segment();
+        nak.instance = s.instance;
+        nak.srcGpu = gpu;
+        nak.dstGpu = s.srcGpu;
+        nak.op = s.op;
+        nak.opOffsetBytes = e.expectedBytes(s.recvOp);
+        nak.sentPs = s.sentPs;
+        nak.injectPs = s.injectPs;
+        nak.flowHash = hash;
+        nak.path = Arrays.copyOf(pathScratch, end);
+        nak.hops = 0;
+        ports[fabric.localIndexOfPort(nak.path[0])].forwardControl(nak, ctx, fabric);
     }
 
     /**
@@ -222,15 +313,29 @@ public final class GpuLp implements Lp {
     private void onTxDone(Segment s, int localPort, LpContext ctx) {
         int instance = s.instance;
         EgressPort p = ports[localPort];
-        p.finishTx(s, ctx, fabric);
+        boolean forwarded = p.finishTx(s, ctx, fabric);
         InstanceExec e = execForInstance(instance);
         e.segmentSent();
+        if (!forwarded) {
+            onLoss(s, ctx);
+        }
         kickAll(ctx);
         checkDone(e, ctx);
     }
 
     private void onDeliver(Segment s, LpContext ctx) {
         long now = ctx.nowPs();
+        if (view != null) {
+            InstanceExec e = execForInstance(s.instance);
+            int verdict = e.admit(s);
+            if (verdict != 0) {
+                segmentsDiscarded++;
+                if (verdict == 1) {
+                    sendNak(s, e, ctx);
+                }
+                return;
+            }
+        }
         segmentsDelivered++;
         bytesDelivered += s.sizeBytes;
         latencyNs.recordValue((now - s.injectPs + 500) / 1000);
@@ -271,7 +376,27 @@ public final class GpuLp implements Lp {
         for (int i = 0; i < ports.length; i++) {
             stats[i] = ports[i].stats();
         }
+        LpReport.FaultReport faults = null;
+        if (view != null) {
+            int n = tasks.length;
+            long[] rtx = new long[n];
+            long[] stall = new long[n];
+            long[] fail = new long[n];
+            int[] peer = new int[n];
+            Arrays.fill(fail, -1);
+            Arrays.fill(peer, -1);
+            for (int i = 0; i < n; i++) {
+                InstanceExec e = execs[i];
+                if (e != null) {
+                    rtx[i] = e.retransmittedBytes();
+                    stall[i] = e.stallPs();
+                    fail[i] = e.failPs();
+                    peer[i] = e.failPeer();
+                }
+            }
+            faults = new LpReport.FaultReport(rtx, stall, fail, peer, segmentsDiscarded, segmentsLostAtSource);
+        }
         return new LpReport(gpu, taskStartPs.clone(), taskEndPs.clone(), latencyNs, queueingNs, stats,
-                segmentsInjected, segmentsDelivered, bytesDelivered);
+                segmentsInjected, segmentsDelivered, bytesDelivered, faults);
     }
 }

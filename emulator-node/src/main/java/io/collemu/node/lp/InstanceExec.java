@@ -60,8 +60,36 @@ final class InstanceExec {
     private boolean started;
     private boolean done;
 
+    // ---- fault mode only (view != null) ----
+    private final FaultView view;
+    private final long originPs;
+    /** Per stream, the epoch its current path was chosen in. */
+    private final int[] curPathEpoch;
+    /** Per recv op: bytes accepted in order (go-back-N receiver), and whether a NAK is out for the current gap. */
+    private long[] arrivedBytes;
+    private boolean[] nakSent;
+    /** Per send op: the last go-back (when, from which offset) and the timeouts since the last sign of progress. */
+    private long[] lastRewindPs;
+    private long[] lastRewindOffset;
+    private int[] retries;
+    /** Per stream: the current op's bytes below this offset are being sent again, counting from rewindOriginPs. */
+    private long[] rewindUntil;
+    private long[] rewindOriginPs;
+    /** Per stream: earlier ops being sent again, each {op, next offset, origin time}, in order. */
+    private java.util.ArrayDeque<long[]>[] resend;
+    private long retransmittedBytes;
+    private long stallPs;
+    private long failPs = -1;
+    private int failPeer = -1;
+
     InstanceExec(CollectiveInstance instance, int rank, int task, ModelOptions options, int gpu, Fabric fabric,
             int[] pathScratch) {
+        this(instance, rank, task, options, gpu, fabric, pathScratch, null, 0);
+    }
+
+    /** @param view the GPU's routing view in a run with faults (null without), and its start time */
+    InstanceExec(CollectiveInstance instance, int rank, int task, ModelOptions options, int gpu, Fabric fabric,
+            int[] pathScratch, FaultView view, long originPs) {
         this.instance = instance;
         this.schedule = instance.schedule().rank(rank);
         this.task = task;
@@ -113,6 +141,13 @@ final class InstanceExec {
         this.depWhole = new boolean[streams][];
         this.depCount = new int[streams];
         this.depCursor = new int[streams];
+        this.view = view;
+        this.originPs = originPs;
+        this.curPathEpoch = view == null ? null : new int[streams];
+        if (view != null) {
+            this.arrivedBytes = new long[ops];
+            this.nakSent = new boolean[ops];
+        }
     }
 
     int streams() {
@@ -132,7 +167,7 @@ final class InstanceExec {
     void start(LpContext ctx) {
         started = true;
         for (int s = 0; s < streams(); s++) {
-            beginOp(s);
+            beginOp(s, ctx.nowPs());
             long first = streamOps[s].length == 0 ? 0 : Math.min(options.segmentBytes(),
                     schedule.bytes(streamOps[s][0]));
             readyAtPs[s] = ctx.nowPs() + timing.baseLatencyPs() + (long) Math.ceil(first * timing.streamPsPerByte());
@@ -146,7 +181,7 @@ final class InstanceExec {
      * its store-and-forward serialization, {@link InstanceTiming#stepsOnPath()}), so that an uncontended step
      * costs what NCCL's model says; else the flat {@code --step-latency-ns}.
      */
-    private void beginOp(int s) {
+    private void beginOp(int s, long nowPs) {
         if (cursor[s] >= streamOps[s].length) {
             return;
         }
@@ -154,7 +189,14 @@ final class InstanceExec {
         curMatchOp[s] = schedule.matchOp(op);
         loadDeps(s, op);
         int dst = instance.gpus()[schedule.peer(op)];
-        if (curPath[s] == null || curDstGpu[s] != dst) {
+        if (view != null) {
+            if (curDstGpu[s] != dst || curFlowHash[s] == 0) {
+                curDstGpu[s] = dst;
+                curFlowHash[s] = Router.flowHash(gpu, dst, flowId(options.seed(), instance.id(), s));
+                curPathEpoch[s] = -1;
+            }
+            refreshPath(s, nowPs);
+        } else if (curPath[s] == null || curDstGpu[s] != dst) {
             curDstGpu[s] = dst;
             long flowId = flowId(options.seed(), instance.id(), s);
             curFlowHash[s] = Router.flowHash(gpu, dst, flowId);
@@ -169,10 +211,26 @@ final class InstanceExec {
             boolean intra = server >= 0 && server == fabric.topology().serverOfGpu(dst);
             long step = intra ? timing.intraStepPs() : timing.interStepPs();
             long first = timing.protocolBytes(Math.min(options.segmentBytes(), schedule.bytes(op)));
-            long physical = timing.stepsOnPath() ? fabric.pathTransferPs(curPath[s], first)
+            long physical = curPath[s] == null ? 0 : timing.stepsOnPath() ? fabric.pathTransferPs(curPath[s], first)
                     : fabric.pathLatencyPs(curPath[s]);
             stepPs[s] = Math.max(0, step - physical);
         }
+    }
+
+    /** Fault mode: stream s's path for the current epoch (null if this GPU has no route to the destination). */
+    private void refreshPath(int s, long nowPs) {
+        int epoch = view.plan().epoch(nowPs - originPs);
+        if (curPathEpoch[s] == epoch) {
+            return;
+        }
+        curPathEpoch[s] = epoch;
+        curPath[s] = routeFrom(curDstGpu[s], curFlowHash[s], epoch);
+    }
+
+    /** Fault mode: the path from this GPU in {@code epoch}, or null if some node on the way has no route. */
+    private int[] routeFrom(int dst, long flowHash, int epoch) {
+        int end = view.route(fabric.topology().gpuNode(gpu), dst, flowHash, epoch, pathScratch, 0);
+        return end < 0 ? null : Arrays.copyOf(pathScratch, end);
     }
 
     /** Makes sure a STEP_READY wakes stream s when it may inject again. */
@@ -193,7 +251,10 @@ final class InstanceExec {
     Segment takeSegment(int s, LpContext ctx) {
         int[] ops = streamOps[s];
         long now = ctx.nowPs();
-        if (!started || cursor[s] >= ops.length || waiting[s] >= options.maxWaitingPerStream()) {
+        if (view != null && resend != null && resend[s] != null && !resend[s].isEmpty() && failPs < 0) {
+            return takeResend(s, ctx);
+        }
+        if (!started || cursor[s] >= ops.length || waiting[s] >= options.maxWaitingPerStream() || failPs >= 0) {
             return null;
         }
         if (now < readyAtPs[s]) {
@@ -217,6 +278,9 @@ final class InstanceExec {
             }
         }
         depCursor[s] = 0; // the next segment checks its dependencies against its own range
+        if (view != null) {
+            refreshPath(s, now);
+        }
         Segment g = new Segment();
         g.instance = instance.id();
         g.srcGpu = gpu;
@@ -232,6 +296,15 @@ final class InstanceExec {
         g.upstreamPort = -1;
         g.path = curPath[s];
         g.hops = 0;
+        g.op = op;
+        g.sentPs = now;
+        if (view != null) {
+            g.pathEpoch = curPathEpoch[s];
+            if (rewindUntil != null && off < rewindUntil[s]) {
+                g.injectPs = rewindOriginPs[s];
+                retransmittedBytes += len;
+            }
+        }
         waiting[s]++;
         if (timing.streamPsPerByte() > 0) {
             readyAtPs[s] = now + (long) Math.ceil(len * timing.streamPsPerByte());
@@ -239,11 +312,204 @@ final class InstanceExec {
         if (off + len == opBytes) {
             cursor[s]++;
             nextOffsetBytes[s] = 0;
-            beginOp(s);
+            beginOp(s, now);
         } else {
             nextOffsetBytes[s] = off + len;
         }
         return g;
+    }
+
+    /**
+     * Fault mode: the next segment of an earlier op of stream s being sent again (go-back-N), if the window and
+     * the channel's pacing allow; its route is chosen now.
+     */
+    private Segment takeResend(int s, LpContext ctx) {
+        long now = ctx.nowPs();
+        if (waiting[s] >= options.maxWaitingPerStream()) {
+            return null;
+        }
+        if (now < readyAtPs[s]) {
+            wake(s, ctx);
+            return null;
+        }
+        long[] e = resend[s].peek();
+        int op = (int) e[0];
+        long off = e[1];
+        long opBytes = schedule.bytes(op);
+        long len = Math.min(options.segmentBytes(), opBytes - off);
+        int dst = instance.gpus()[schedule.peer(op)];
+        long hash = Router.flowHash(gpu, dst, flowId(options.seed(), instance.id(), s));
+        int epoch = view.plan().epoch(now - originPs);
+        Segment g = new Segment();
+        g.instance = instance.id();
+        g.srcGpu = gpu;
+        g.dstGpu = dst;
+        g.recvOp = schedule.matchOp(op);
+        g.opOffsetBytes = off;
+        g.sizeBytes = (int) len;
+        g.protocolBytes = (int) timing.protocolBytes(len);
+        g.stream = s;
+        g.flowHash = hash;
+        g.injectPs = e[2];
+        g.sentPs = now;
+        g.upstreamLp = -1;
+        g.upstreamPort = -1;
+        g.path = routeFrom(dst, hash, epoch);
+        g.pathEpoch = epoch;
+        g.hops = 0;
+        g.op = op;
+        retransmittedBytes += len;
+        waiting[s]++;
+        if (timing.streamPsPerByte() > 0) {
+            readyAtPs[s] = now + (long) Math.ceil(len * timing.streamPsPerByte());
+        }
+        e[1] = off + len;
+        if (e[1] >= opBytes) {
+            resend[s].poll();
+        }
+        return g;
+    }
+
+    /**
+     * Fault mode, receiver: whether an arriving segment is the next in its message. go-back-N accepts only that;
+     * a later one is discarded and answered by one NAK per gap, an earlier one is a duplicate.
+     *
+     * @return 0 accept, 1 discard and send a NAK, 2 discard
+     */
+    int admit(Segment s) {
+        int op = s.recvOp;
+        long expected = arrivedBytes[op];
+        if (s.opOffsetBytes == expected) {
+            arrivedBytes[op] = expected + s.sizeBytes;
+            nakSent[op] = false;
+            return 0;
+        }
+        if (s.opOffsetBytes > expected && !nakSent[op]) {
+            nakSent[op] = true;
+            return 1;
+        }
+        return 2;
+    }
+
+    /** Fault mode, receiver: the offset the receive op expects next (what a NAK asks for). */
+    long expectedBytes(int recvOp) {
+        return arrivedBytes[recvOp];
+    }
+
+    private void senderState() {
+        if (lastRewindPs == null) {
+            int ops = schedule.opCount();
+            lastRewindPs = new long[ops];
+            Arrays.fill(lastRewindPs, Long.MIN_VALUE);
+            lastRewindOffset = new long[ops];
+            retries = new int[ops];
+            int streams = streams();
+            rewindUntil = new long[streams];
+            rewindOriginPs = new long[streams];
+            @SuppressWarnings("unchecked")
+            java.util.ArrayDeque<long[]>[] q = new java.util.ArrayDeque[streams];
+            resend = q;
+        }
+    }
+
+    /**
+     * Fault mode, sender: a NAK asks for op's bytes from {@code offsetBytes} again. Ignored if it answers a segment
+     * sent before a go-back that already went back that far; else progress was made (the retry count restarts) and
+     * the op goes back.
+     */
+    void onNak(Segment nak, long nowPs) {
+        senderState();
+        int op = nak.op;
+        if (failPs >= 0 || (lastRewindPs[op] > nak.sentPs && lastRewindOffset[op] <= nak.opOffsetBytes)) {
+            return;
+        }
+        retries[op] = 0;
+        rewind(op, nak.opOffsetBytes, nak.injectPs, nowPs);
+    }
+
+    /**
+     * Fault mode, sender: the ACK timeout of a lost segment expired. Ignored if a go-back since its send already
+     * covers it; else one more retry, and the op goes back to it, or, with the retries used up, the rank gives up:
+     * the collective fails here (NCCL reports the QP's IBV_WC_RETRY_EXC_ERR and aborts).
+     *
+     * @return true if the rank has just failed
+     */
+    boolean onTimeout(Segment lost, long nowPs) {
+        senderState();
+        int op = lost.op;
+        if (failPs >= 0 || (lastRewindPs[op] > lost.sentPs && lastRewindOffset[op] <= lost.opOffsetBytes)) {
+            return false;
+        }
+        if (++retries[op] > view.plan().retryCount()) {
+            failPs = nowPs;
+            failPeer = lost.dstGpu;
+            return true;
+        }
+        rewind(op, lost.opOffsetBytes, lost.injectPs, nowPs);
+        return false;
+    }
+
+    /** Sends op again from {@code offsetBytes} (go-back-N): the bytes from there on are queued anew. */
+    private void rewind(int op, long offsetBytes, long originPs, long nowPs) {
+        int s = schedule.stream(op);
+        long seg = options.segmentBytes();
+        long opBytes = schedule.bytes(op);
+        long count = 0;
+        boolean current = cursor[s] < streamOps[s].length && streamOps[s][cursor[s]] == op;
+        if (current) {
+            long next = nextOffsetBytes[s];
+            if (offsetBytes < next) {
+                count = (next - offsetBytes + seg - 1) / seg;
+                nextOffsetBytes[s] = offsetBytes;
+                rewindUntil[s] = Math.max(rewindUntil[s], next);
+                rewindOriginPs[s] = originPs;
+            }
+        } else {
+            if (resend[s] == null) {
+                resend[s] = new java.util.ArrayDeque<>();
+            }
+            long[] found = null;
+            for (long[] e : resend[s]) {
+                if (e[0] == op) {
+                    found = e;
+                }
+            }
+            if (found == null) {
+                count = (opBytes - offsetBytes + seg - 1) / seg;
+                resend[s].add(new long[] {op, offsetBytes, originPs});
+            } else if (offsetBytes < found[1]) {
+                count = (found[1] - offsetBytes + seg - 1) / seg;
+                found[1] = offsetBytes;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        remainingSendSegments += count;
+        lastRewindPs[op] = nowPs;
+        lastRewindOffset[op] = offsetBytes;
+        stallPs = Math.max(stallPs, nowPs - originPs);
+    }
+
+    /** Fault mode: whether this rank gave up on the collective. */
+    boolean failed() {
+        return failPs >= 0;
+    }
+
+    long retransmittedBytes() {
+        return retransmittedBytes;
+    }
+
+    long stallPs() {
+        return stallPs;
+    }
+
+    long failPs() {
+        return failPs;
+    }
+
+    int failPeer() {
+        return failPeer;
     }
 
     /** A segment of stream s left the egress queue for the serializer: its place in the window is free. */

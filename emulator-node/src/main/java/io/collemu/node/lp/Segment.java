@@ -24,7 +24,7 @@ public final class Segment {
     /** Stream of the sending rank (for its injection window). */
     public int stream;
     public long flowHash;
-    /** When it entered the source GPU's egress queue. */
+    /** When its data first entered the source GPU's egress queue (a retransmission keeps the first time). */
     public long injectPs;
     /** When it entered the queue it is in now. */
     public long enqueuePs;
@@ -37,6 +37,12 @@ public final class Segment {
     public int[] path;
     /** Index in {@link #path} of the port it is at (or is next to enter). */
     public int hops;
+    /** The send op of the source rank it is a piece of. */
+    public int op;
+    /** When this copy entered the source GPU's egress queue (a retransmission's own time; see injectPs). */
+    public long sentPs;
+    /** Fault mode: the knowledge epoch its path was chosen in (see {@link FaultPlan#epoch}). */
+    public int pathEpoch;
 
     /** An empty segment; the injecting GPU fills every field. */
     public Segment() {

@@ -19,6 +19,35 @@ public final class SwitchPortLp implements Lp {
         this.id = id;
         this.fabric = fabric;
         this.port = new EgressPort(fabric, fabric.portOfSwitchLp(id), id, segmentProtocolBytes);
+        if (fabric.faults().any()) {
+            port.enableFaults(new FaultView(fabric), this::dropped);
+        }
+    }
+
+    @Override
+    public void start(LpContext ctx) {
+        if (port.view != null) {
+            port.startFaults(ctx);
+        }
+    }
+
+    /**
+     * A segment this port lost: if it was still in this switch's buffer, its credit goes back to whoever sent it
+     * here; its loss notice walks back to its sender.
+     */
+    private void dropped(Segment s, boolean queued, LpContext ctx) {
+        if (queued) {
+            ctx.send(s.upstreamLp, ctx.nowPs() + fabric.creditDelayPs(s.upstreamPort), EventKinds.CREDIT, null,
+                    EventKinds.packCredit(s.upstreamPort, s.creditBytes));
+        }
+        lossBack(s, ctx);
+    }
+
+    /** Hands a loss notice to the LP of the previous port of its path (one cable back, like a credit). */
+    private void lossBack(Segment s, LpContext ctx) {
+        int prev = s.path[s.hops - 1];
+        s.hops--;
+        ctx.send(fabric.lpOfPort(prev), ctx.nowPs() + fabric.creditDelayPs(prev), EventKinds.LOSS, s, 0);
     }
 
     @Override
@@ -48,11 +77,17 @@ public final class SwitchPortLp implements Lp {
                 int upstreamLp = s.upstreamLp;
                 int upstreamPort = s.upstreamPort;
                 int creditBytes = s.creditBytes; // what the upstream port charged this switch's ingress buffer
-                port.finishTx(s, ctx, fabric);
+                boolean forwarded = port.finishTx(s, ctx, fabric);
                 ctx.send(upstreamLp, ctx.nowPs() + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT, null,
                         EventKinds.packCredit(upstreamPort, creditBytes));
+                if (!forwarded) {
+                    lossBack(s, ctx);
+                }
                 port.tryStart(ctx);
             }
+            case EventKinds.LOSS -> lossBack((Segment) payload, ctx);
+            case EventKinds.NAK -> port.forwardControl((Segment) payload, ctx, fabric);
+            case EventKinds.FAULT_TICK -> port.tryStart(ctx);
             case EventKinds.CREDIT -> {
                 port.returnCredit(EventKinds.creditBytes(aux));
                 port.tryStart(ctx);

@@ -55,18 +55,20 @@ public final class ModelAssembly {
     private final NcclPlanner planner;
     private final Profile profile;
     private final Plan plan;
+    private final FaultSettings faults;
 
     /** One sweep step: what runs and how, and what NCCL chose. */
     public record Step(Schedule schedule, InstanceTiming timing, SizeRun.StepChoice choice) {
     }
 
     private ModelAssembly(TopologySource source, WorkloadSpec workload, ModelOptions options, Fidelity fidelity,
-            Profile profile, Fabric fabric) {
+            Profile profile, Fabric fabric, FaultSettings faults) {
         this.source = source;
         this.workload = workload;
         this.fidelity = fidelity;
         this.profile = profile;
-        this.fabric = fabric != null ? fabric : fabricOf(source, fidelity);
+        this.faults = faults;
+        this.fabric = fabric != null ? fabric : withFaults(fabricOf(source, fidelity), faults, options.seed());
         this.topology = this.fabric.topology();
         this.gpu = gpuOf(topology, fidelity);
         this.options = fidelity.gpuReduce() && options.reducePsPerByte() == 0 && fidelity.nccl()
@@ -85,12 +87,22 @@ public final class ModelAssembly {
      */
     public static ModelAssembly of(TopologySource source, WorkloadSpec workload, ModelOptions options,
             Fidelity fidelity) {
+        return of(source, workload, options, fidelity, FaultSettings.NONE);
+    }
+
+    /**
+     * As {@link #of(TopologySource, WorkloadSpec, ModelOptions, Fidelity)}, with faults resolved against the fabric.
+     *
+     * @throws RuntimeException a one-line user error, also for a fault naming what the fabric does not have
+     */
+    public static ModelAssembly of(TopologySource source, WorkloadSpec workload, ModelOptions options,
+            Fidelity fidelity, FaultSettings faults) {
         Profile profile = workload instanceof ProfileSpec p ? p.load() : null;
         TopologySource resolved = source;
         if (profile != null && !source.explicit() && profile.fabric() != null && !profile.fabric().isBlank()) {
             resolved = source.withSpec(profile.fabric());
         }
-        ModelAssembly a = new ModelAssembly(resolved, workload, options, fidelity, profile, null);
+        ModelAssembly a = new ModelAssembly(resolved, workload, options, fidelity, profile, null, faults);
         if (workload instanceof SweepSpec sweep) {
             for (CollectiveKind k : sweep.kinds()) {
                 a.step(sweep, k, sweep.sizesBytes().get(0));
@@ -101,7 +113,16 @@ public final class ModelAssembly {
 
     /** The assembly of {@code settings}' topology, workload, model and fidelity. */
     public static ModelAssembly of(RunSettings settings) {
-        return of(settings.topology(), settings.workload(), settings.model(), settings.fidelity());
+        return of(settings.topology(), settings.workload(), settings.model(), settings.fidelity(), settings.faults());
+    }
+
+    private static Fabric withFaults(Fabric f, FaultSettings faults, long seed) {
+        return faults.any() ? f.withFaults(FaultPlans.build(faults, f.topology(), seed)) : f;
+    }
+
+    /** The faults of this assembly's runs. */
+    public FaultSettings faults() {
+        return faults;
     }
 
     private static Fabric fabricOf(TopologySource source, Fidelity fidelity) {
@@ -216,7 +237,7 @@ public final class ModelAssembly {
         int[] rankToGpu = fidelity.nccl() ? identity(topology.gpuCount()) : RankOrder.railAware(topology);
         Workload w = backToBack(step.schedule(), step.timing(), rankToGpu, topology.gpuCount(), sweep.iterations(),
                 startPs);
-        ModelRecipe recipe = new ModelRecipe(source, options, fidelity, sweep, kind, sizeBytes, null, startPs);
+        ModelRecipe recipe = new ModelRecipe(source, options, fidelity, sweep, kind, sizeBytes, null, startPs, faults);
         return new Job(fabric, w, options, startPs, recipe.encode());
     }
 
@@ -225,7 +246,7 @@ public final class ModelAssembly {
         if (plan == null) {
             throw new IllegalStateException("not a profile run");
         }
-        ModelRecipe recipe = new ModelRecipe(source, options, fidelity, null, null, 0, (ProfileSpec) workload, 0);
+        ModelRecipe recipe = new ModelRecipe(source, options, fidelity, null, null, 0, (ProfileSpec) workload, 0, faults);
         return new Job(fabric, workloadOf(plan, topology.gpuCount()), options, 0, recipe.encode());
     }
 
@@ -247,16 +268,19 @@ public final class ModelAssembly {
             private TopologySource lastSource;
             private Fidelity lastFidelity;
             private Fabric lastFabric;
+            private FaultSettings lastFaults;
 
             @Override
             public synchronized Job job(byte[] bytes) {
                 ModelRecipe r = ModelRecipe.decode(bytes);
-                boolean same = r.topology().equals(lastSource) && r.fidelity().equals(lastFidelity);
+                boolean same = r.topology().equals(lastSource) && r.fidelity().equals(lastFidelity)
+                        && r.faults().equals(lastFaults);
                 ModelAssembly a = new ModelAssembly(r.topology(), r.sweep() != null ? r.sweep() : r.profile(),
                         r.options(), r.fidelity(), r.profile() == null ? null : r.profile().load(),
-                        same ? lastFabric : null);
+                        same ? lastFabric : null, r.faults());
                 lastSource = r.topology();
                 lastFidelity = r.fidelity();
+                lastFaults = r.faults();
                 lastFabric = a.fabric;
                 if (r.sweep() == null) {
                     return a.profileJob();

@@ -14,9 +14,10 @@ import java.nio.charset.StandardCharsets;
  *
  * @param sweep     the sweep (with {@code kind} and {@code sizeBytes} naming the step), or null
  * @param profile   the profile, or null
+ * @param faults    the run's faults, which every member resolves to the same plan
  */
 public record ModelRecipe(TopologySource topology, ModelOptions options, Fidelity fidelity, SweepSpec sweep,
-        CollectiveKind kind, long sizeBytes, ProfileSpec profile, long startPs) {
+        CollectiveKind kind, long sizeBytes, ProfileSpec profile, long startPs, FaultSettings faults) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The recipe as bytes. */

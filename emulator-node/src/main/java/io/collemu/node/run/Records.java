@@ -38,8 +38,8 @@ public final class Records {
         long segments = r.segmentsInjected() / run.iterations();
         List<CollectiveRecord> out = new ArrayList<>();
         for (int i = 0; i < run.iterations(); i++) {
-            out.add(of("", i, s, run.choice().protocol(), r.instanceStartPs()[i], r.instanceEndPs()[i], segments,
-                    r.latencyNs(), segmentBytes, joules));
+            out.add(withFaults(of("", i, s, run.choice().protocol(), r.instanceStartPs()[i], r.instanceEndPs()[i],
+                    segments, r.latencyNs(), segmentBytes, joules), r.faults(), i));
         }
         return out;
     }
@@ -60,8 +60,8 @@ public final class Records {
             long end = r.instanceEndPs()[c.id()];
             double bits = c.schedule().totalBytesSent() * 8.0;
             double joules = (totalBits == 0 ? 0 : dynamic * bits / totalBits) + idleWatts * (end - start) * 1e-12;
-            out.add(of(c.job() + "/" + c.op(), c.iteration(), c.schedule(), run.protocols().get(c.id()), start, end,
-                    0, r.latencyNs(), segmentBytes, joules));
+            out.add(withFaults(of(c.job() + "/" + c.op(), c.iteration(), c.schedule(), run.protocols().get(c.id()),
+                    start, end, 0, r.latencyNs(), segmentBytes, joules), r.faults(), c.id()));
         }
         return out;
     }
@@ -80,6 +80,22 @@ public final class Records {
                 algbw * kind.busBwFactor(n), segments, latencyNs.getValueAtPercentile(50),
                 latencyNs.getValueAtPercentile(99), latencyNs.getValueAtPercentile(99.9), latencyNs.getMaxValue(),
                 joules, s.totalBytesSent() * 8.0);
+    }
+
+    /**
+     * The record with what faults did to instance {@code i} (none without faults); a failed instance keeps its time
+     * to failure and has no bandwidth.
+     */
+    static CollectiveRecord withFaults(CollectiveRecord c, ExecutionResult.Faults f, int i) {
+        if (f == null) {
+            return c;
+        }
+        boolean failed = f.failed()[i];
+        return new CollectiveRecord(c.job(), c.iteration(), c.kind(), c.algorithm(), c.protocol(), c.sizeBytes(),
+                c.countElements(), c.type(), c.redop(), c.root(), c.ranks(), c.channels(), c.segmentBytes(),
+                c.startPs(), c.endPs(), failed ? 0 : c.algbwGBps(), failed ? 0 : c.busbwGBps(), c.segments(),
+                c.latencyP50Ns(), c.latencyP99Ns(), c.latencyP999Ns(), c.latencyMaxNs(), c.energyJoules(),
+                c.bitsMoved(), new CollectiveRecord.Faults(f.retransmittedBytes()[i], f.stallPs()[i], failed));
     }
 
     /** Optics energy of each iteration of a profile run: its share of dynamic energy by bits, plus idle power. */

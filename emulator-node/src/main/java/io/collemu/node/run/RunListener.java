@@ -28,4 +28,11 @@ public interface RunListener extends Progress {
     /** One emulation (a sweep step, or a profile's) has ended. */
     default void stepDone() {
     }
+
+    /**
+     * A collective failed: a fault left a flow without a path until its retries ran out. It is a result, not an
+     * error (the run goes on); {@code line} says which step, when, which GPUs and why.
+     */
+    default void interruption(String line) {
+    }
 }

@@ -1,5 +1,6 @@
 package io.collemu.node.run;
 
+import io.collemu.node.lp.FaultPlan;
 import io.collemu.node.lp.PortStats;
 import io.collemu.profiles.IterationResult;
 import io.collemu.profiles.OpResult;
@@ -37,18 +38,29 @@ public final class RunWriter {
     private final Map<String, Object> header;
     private final Map<String, Object> inputs;
     private final long segmentBytes;
+    private final FaultSettings faults;
+    private final FaultPlan plan;
 
     /**
      * @param header what summary.json puts first (see {@link RunSettings#header()})
      * @param inputs the run's inputs as given (flags)
+     * @param faults the run's faults and their plan: with any, ports.csv and collectives.csv gain their columns,
+     *               summary.json a faults block, and faults.csv is written
      */
     public RunWriter(Path dir, Topology topology, Map<String, Object> header, Map<String, Object> inputs,
-            long segmentBytes) {
+            long segmentBytes, FaultSettings faults, FaultPlan plan) {
         this.dir = dir;
         this.topology = topology;
         this.header = header;
         this.inputs = inputs;
         this.segmentBytes = segmentBytes;
+        this.faults = faults;
+        this.plan = plan;
+    }
+
+    /** A sweep step's name in the fault log: "all-reduce 1048576". */
+    static String stepLabel(SizeRun r) {
+        return r.kind().cliName() + " " + r.sizeBytes();
     }
 
     /** The directory written. */
@@ -85,13 +97,22 @@ public final class RunWriter {
             }
             endPs = Math.max(endPs, r.endPs());
         }
+        List<FaultOutputs.Step> steps = new ArrayList<>();
+        for (SizeRun run : runs) {
+            steps.add(new FaultOutputs.Step(stepLabel(run), run.result()));
+        }
+        List<PortRecord> portRecords = EnergyAccount.portRecords(topology, ports, endPs - startPs);
+        if (plan.any()) {
+            portRecords = FaultOutputs.ports(portRecords, plan, steps, ports);
+        }
         Contents c = new Contents(rows, intervals, LatencyHistograms.merge(latency),
-                LatencyHistograms.merge(queueing), EnergyAccount.portRecords(topology, ports, endPs - startPs),
+                LatencyHistograms.merge(queueing), portRecords,
                 endPs - startPs, "collemu segment latency (ns) per sweep step; 1 log second = 1 virtual microsecond");
         Map<String, Object> summary = summary(c, engineFigures, partial);
         summary.put("collectives", SummaryJson.collectiveFigures(rows));
         summary.put("choices", choiceFigures(runs));
         writeData(c);
+        writeFaults(summary, steps);
         Files.writeString(dir.resolve(RunDirectory.NCCL_TESTS_TXT), NcclTestsTable.render(rows) + choiceTable(runs));
         SummaryJson.write(dir.resolve(RunDirectory.SUMMARY_JSON), summary); // last: its presence means complete
     }
@@ -99,14 +120,20 @@ public final class RunWriter {
     /** Writes every file of a profile run. */
     public void writeProfile(ProfileRun run, Map<String, Object> engineFigures) throws IOException {
         ExecutionResult r = run.result();
+        List<FaultOutputs.Step> steps = List.of(new FaultOutputs.Step("profile", r));
+        List<PortRecord> portRecords = EnergyAccount.portRecords(topology, r.portsById(), r.durationPs());
+        if (plan.any()) {
+            portRecords = FaultOutputs.ports(portRecords, plan, steps, r.portsById());
+        }
         Contents c = new Contents(Records.profile(run, topology, segmentBytes),
                 List.of(new IntervalHistogram(r.startPs(), r.endPs(), r.latencyNs())), r.latencyNs(),
-                r.queueingNs(), EnergyAccount.portRecords(topology, r.portsById(), r.durationPs()), r.durationPs(),
+                r.queueingNs(), portRecords, r.durationPs(),
                 "collemu segment latency (ns) of a profile run; 1 log second = 1 virtual microsecond");
         double[] joules = Records.iterationJoules(run, topology);
         Map<String, Object> summary = summary(c, engineFigures, false);
         summary.put("iterations", iterationFigures(run.iterations(), joules));
         writeData(c);
+        writeFaults(summary, steps);
         List<List<Object>> its = new ArrayList<>();
         for (int i = 0; i < run.iterations().size(); i++) {
             IterationResult it = run.iterations().get(i);
@@ -207,6 +234,15 @@ public final class RunWriter {
         energy.put("pjPerBitMoved", bits == 0 ? null : joules / bits * 1e12);
         summary.put("energy", energy);
         return summary;
+    }
+
+    /** With faults: the fault log, and the summary's faults block. */
+    private void writeFaults(Map<String, Object> summary, List<FaultOutputs.Step> steps) throws IOException {
+        if (!plan.any() && !faults.any()) {
+            return;
+        }
+        summary.put("faults", FaultOutputs.summary(faults, plan, steps, topology));
+        FaultOutputs.writeLog(dir, plan, steps, topology);
     }
 
     private void writeData(Contents c) throws IOException {

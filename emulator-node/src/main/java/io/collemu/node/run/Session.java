@@ -65,7 +65,7 @@ public final class Session {
      */
     public RunResult run(Engine engine, Path dir, RunListener listener) throws IOException {
         RunWriter writer = dir == null ? null : new RunWriter(dir, assembly.topology(), settings.header(),
-                settings.inputs(), settings.model().segmentBytes());
+                settings.inputs(), settings.model().segmentBytes(), settings.faults(), assembly.fabric().faults());
         RunResult r = settings.workload() instanceof SweepSpec sweep ? runSweep(sweep, engine, writer, listener)
                 : runProfile(engine, writer, listener);
         if (writer != null) {
@@ -91,6 +91,10 @@ public final class Session {
                 ExecutionResult r = execute(job, engine, listener);
                 SizeRun run = new SizeRun(kind, size, step.schedule(), sweep.iterations(), r, step.choice());
                 done.add(run);
+                for (String line : FaultOutputs.interruptionLines(job.fabric().faults(),
+                        List.of(new FaultOutputs.Step(RunWriter.stepLabel(run), r)), assembly.topology())) {
+                    listener.interruption(line);
+                }
                 records.addAll(Records.sweep(run, assembly.topology(), settings.model().segmentBytes()));
                 events += r.stats().events();
                 listener.stepDone();
@@ -109,8 +113,13 @@ public final class Session {
 
     private RunResult runProfile(Engine engine, RunWriter writer, RunListener listener) throws IOException {
         long wallStart = System.nanoTime(); // statistics only
-        ExecutionResult r = execute(assembly.profileJob(), engine, listener);
+        Job job = assembly.profileJob();
+        ExecutionResult r = execute(job, engine, listener);
         listener.stepDone();
+        for (String line : FaultOutputs.interruptionLines(job.fabric().faults(),
+                List.of(new FaultOutputs.Step("profile", r)), assembly.topology())) {
+            listener.interruption(line);
+        }
         int gpus = assembly.topology().gpuCount();
         long[][] starts = new long[gpus][];
         long[][] ends = new long[gpus][];
@@ -118,6 +127,17 @@ public final class Session {
             LpReport rep = r.reports()[g];
             starts[g] = rep.taskStartPs();
             ends[g] = rep.taskEndPs();
+            if (r.faults() != null) {
+                // tasks a fault stopped count until the run's end
+                starts[g] = starts[g].clone();
+                ends[g] = ends[g].clone();
+                for (int i = 0; i < ends[g].length; i++) {
+                    if (ends[g][i] < 0) {
+                        starts[g][i] = starts[g][i] < 0 ? r.endPs() : starts[g][i];
+                        ends[g][i] = r.endPs();
+                    }
+                }
+            }
         }
         ProfileRun run = new ProfileRun(assembly.plan(), r, ProfileResults.iterations(assembly.plan(), starts, ends),
                 ProfileResults.ops(assembly.plan(), r.instanceStartPs(), r.instanceEndPs()),

@@ -29,6 +29,33 @@ public enum LinkTechnology {
         return this == NVLINK ? 0.824 : 0.9804;
     }
 
+    /**
+     * Link flaps (down, then up by itself) per end-hour:
+     * <ul>
+     *   <li>DSP pluggables and LPO: 3.75e-6, half of 7.5e-6 per link-hour, the fleet projection "a link flap every
+     *       48 seconds" over more than 10 million optical links (Borrill, arXiv:2603.03736 [S]); LPO has the same
+     *       optics, assumed the same.</li>
+     *   <li>CPO: 3.75e-7, a tenth (NVIDIA's "10x resiliency" for co-packaged optics [P]); consistent with Broadcom
+     *       and Meta's one million flap-free device-hours on Bailly CPO (rule of three: under 3e-6 at 95% [P]).</li>
+     *   <li>NVLink and copper: 1e-7, assumed (no optics; the same as their hard failure presets).</li>
+     * </ul>
+     */
+    public double flapsPerEndHour() {
+        return switch (this) {
+            case DSP_PLUGGABLE, LPO -> 3.75e-6;
+            case CPO -> 3.75e-7;
+            default -> 1e-7;
+        };
+    }
+
+    /**
+     * How long a flap keeps the link down, in seconds: 2 s for an Ethernet link (PCS and FEC re-lock and link
+     * training; assumed, no vendor figure is published), 1 s for NVLink (assumed).
+     */
+    public double flapDownSeconds() {
+        return this == NVLINK ? 1 : 2;
+    }
+
     /** True for ends that hold optics (a pluggable module or a co-packaged optical engine). */
     public boolean isOptical() {
         return this == DSP_PLUGGABLE || this == LPO || this == CPO;

@@ -201,6 +201,46 @@ public final class Router {
         throw new IllegalStateException("inconsistent routing tables at " + t.nodeName(node));
     }
 
+    /**
+     * The equal-cost next hops at {@code node} toward {@code dstGpu}, in port order, into {@code out} (which must
+     * hold {@code topology().portCountOf(node)} entries); returns how many. 0 if node is dstGpu's node.
+     * {@link #nextPort} takes entry {@link #choose choose(node, dstGpu, flowHash, count)} of this list.
+     *
+     * @throws TopologyException if dstGpu cannot be reached from node without transiting a GPU
+     */
+    public int nextHops(int node, int dstGpu, int[] out) {
+        int dstNode = t.gpuNode(dstGpu);
+        if (node == dstNode) {
+            return 0;
+        }
+        byte[] only = singleTable(dstGpu);
+        int dist = distance(node, dstGpu, dstNode, only);
+        if (dist >= UNREACHABLE) {
+            throw new TopologyException("no route from " + t.nodeName(node) + " to " + t.nodeName(dstNode));
+        }
+        int first = t.portOf(node, 0);
+        int end = first + t.portCountOf(node);
+        int count = 0;
+        for (int port = first; port < end; port++) {
+            if (isNextHop(t.portPeer(port), dstGpu, dstNode, dist, only)) {
+                out[count++] = port;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Which of {@code count} next hops (in the order of {@link #nextHops}) a flow takes at {@code node}: by ECMP hash
+     * or destination-mod-k, as the router's mode says. A fabric with failed links calls it with the surviving hops'
+     * count, as a switch whose ECMP group lost members rehashes over the rest.
+     */
+    public int choose(int node, int dstGpu, long flowHash, int count) {
+        if (count <= 1) {
+            return 0;
+        }
+        return mode == RoutingMode.ECMP ? pickIndex(flowHash, node, count) : dmodkIndex(node, dstGpu, count);
+    }
+
     /** Fills {@code portsOut} with the egress ports from srcGpu to dstGpu for this flow; returns the hop count. */
     public int path(int srcGpu, int dstGpu, long flowId, int[] portsOut) {
         long hash = flowHash(srcGpu, dstGpu, flowId);
