@@ -65,7 +65,7 @@ public final class CompareCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         Comparison.Result result;
         try (ProgressReporter progress = new ProgressReporter(System.err, o, "compare", base,
-                ProgressReporter.steps(base) * distinct.size(), output.progress())) {
+                ProgressReporter.steps(base) * distinct.size(), output.progress()).linesTo(spec.commandLine().getErr())) {
             result = Comparison.run(base, distinct, progress);
         }
         List<Comparison.LinkRun> runs = result.links();

@@ -36,6 +36,7 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
     private long lastEvents;
     private long lastVirtualPs;
     private long lastPlainNanos;
+    private PrintWriter lines;
 
     /**
      * @param out        where the header lines go (stdout)
@@ -90,11 +91,22 @@ public final class ProgressReporter implements RunListener, AutoCloseable {
         refresh();
     }
 
+    /** Where interruption lines go (the command's stderr); by default the progress stream. */
+    public ProgressReporter linesTo(PrintWriter w) {
+        this.lines = w;
+        return this;
+    }
+
     /** An interruption is a result: one line on stderr, whatever --no-progress says. */
     @Override
     public synchronized void interruption(String line) {
-        err.println("collemu " + task + ": " + line);
-        err.flush();
+        if (lines != null) {
+            lines.println("collemu " + task + ": " + line);
+            lines.flush();
+        } else {
+            err.println("collemu " + task + ": " + line);
+            err.flush();
+        }
     }
 
     private void refresh() {

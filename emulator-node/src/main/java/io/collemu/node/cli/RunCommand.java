@@ -65,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
                     + settings.engine().cluster().host() + ": anyone who reaches the port can join the run");
         }
         try (ProgressReporter progress = new ProgressReporter(System.err, o, "run", settings,
-                ProgressReporter.steps(settings), output.progress())) {
+                ProgressReporter.steps(settings), output.progress()).linesTo(spec.commandLine().getErr())) {
             RunResult r = Runner.run(settings, progress);
             progress.close();
             Tables.print(o, r);

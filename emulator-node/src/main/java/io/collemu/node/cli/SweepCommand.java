@@ -82,7 +82,7 @@ public final class SweepCommand implements Callable<Integer> {
             steps += ProgressReporter.steps(p.settings());
         }
         try (ProgressReporter progress = new ProgressReporter(System.err, o, "sweep", points.get(0).settings(), steps,
-                output.progress())) {
+                output.progress()).linesTo(spec.commandLine().getErr())) {
             r = Grid.run(points, dir, resume != null, new QuietListener(progress));
         }
         print(o, r);

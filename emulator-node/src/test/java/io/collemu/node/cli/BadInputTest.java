@@ -62,7 +62,32 @@ class BadInputTest {
                 // send-recv and all-to-all-v have real flags now
                 Arguments.of(List.of("run", "--collective", "send-recv", "--pattern", "pairs:0-999"), "--pattern"),
                 Arguments.of(List.of("run", "--collective", "send-recv", "--pattern", "zigzag"), "--pattern"),
-                Arguments.of(List.of("run", "--collective", "all-to-all-v", "--skew", "-1"), "--skew"));
+                Arguments.of(List.of("run", "--collective", "all-to-all-v", "--skew", "-1"), "--skew"),
+                // bad fault specs
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "link-down,link=su0-leaf0/nowhere,at=1ms"),
+                        "--fault #1: unknown link"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "link-down,link=gpu0/gpu1,at=1ms"),
+                        "no cable between gpu0 and gpu1"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "link-down,link=gpu0/nvs0,at=-1ms"),
+                        "negative"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "link-flap,link=gpu0/nvs0,at=1ms,for=-2s"),
+                        "for"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "ber,link=gpu0/nvs0,ber=2"),
+                        "not a probability"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "meltdown,link=gpu0/nvs0,at=1ms"),
+                        "unknown fault kind"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "link-down,link=gpu0/nvs0"), "needs at="),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "switch-down,switch=gpu3,at=1ms"),
+                        "is not a switch"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "link-down,port=nvs0:999,at=1ms"),
+                        "has ports"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "link-down,link=gpu0/nvs0,at=1ms,end=gpu9"),
+                        "is not an end"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--fault", "link-down,link=gpu0/nvs0,at=1lightyear"),
+                        "is not a time"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--ib-timeout", "40"), "--ib-timeout"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--random-faults", "-1"), "--random-faults"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--faults", "/nonexistent/faults.yaml"), "--faults"));
     }
 
     @ParameterizedTest(name = "{0}")
