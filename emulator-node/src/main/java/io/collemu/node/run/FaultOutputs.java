@@ -128,6 +128,14 @@ public final class FaultOutputs {
                 interruptions.add(i);
             }
         }
+        if (settings.randomScale() > 0) {
+            double[] e = FaultPlans.expected(settings, t);
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("linkFailures", e[0]);
+            x.put("linkFlaps", e[1]);
+            x.put("switchFailures", e[2]);
+            m.put("randomExpectedPerStep", x);
+        }
         m.put("planEvents", plan.events().size());
         m.put("retransmittedBytes", rtx);
         m.put("segmentsDropped", dropped);
