@@ -46,6 +46,26 @@ public final class ComparisonReport {
      * @return the whole page
      */
     public static String html(List<RunOutcome> runs, String title, Map<String, String> inputs) {
+        return html(runs, title, inputs, List.of());
+    }
+
+    /**
+     * A table with a bar chart, added after the standard sections (reliability, cost).
+     *
+     * @param id       the chart's element id
+     * @param columns  the table's header
+     * @param rows     the table's rows (text, already formatted)
+     * @param unit     the chart's value unit
+     * @param series   one bar series per entry (e.g. cost parts), values[series][category]
+     * @param note     a line under the table (e.g. which figures are assumed), or null
+     */
+    public record Section(String id, String heading, List<String> columns, List<List<String>> rows, String chartTitle,
+                          String unit, List<String> categories, List<String> series, double[][] values, String note) {
+    }
+
+    /** As {@link #html(List, String, Map)}, with extra sections after the standard ones. */
+    public static String html(List<RunOutcome> runs, String title, Map<String, String> inputs,
+                              List<Section> extra) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("compare report: no run to show");
         }
@@ -67,6 +87,31 @@ public final class ComparisonReport {
         section(page, "Optics power of the fabric", powerChart(runs));
         section(page, "Optics energy", energyCharts(runs));
         differences(page, runs);
+        for (Section x : extra) {
+            StringBuilder body = new StringBuilder();
+            if (x.values() != null && !x.categories().isEmpty()) {
+                body.append(SvgChart.bars(x.id(), x.chartTitle(), x.unit(), x.categories(), x.series(), x.values(),
+                    null));
+            }
+            body.append("<table id=\"").append(Html.escape(x.id())).append("-table\"><thead><tr>");
+            for (String c : x.columns()) {
+                body.append("<th>").append(Html.escape(c)).append("</th>");
+            }
+            body.append("</tr></thead><tbody>");
+            for (List<String> row : x.rows()) {
+                body.append("<tr>");
+                for (int i = 0; i < row.size(); i++) {
+                    body.append(i == 0 ? "<th>" : "<td class=\"num\">").append(Html.escape(row.get(i)))
+                        .append(i == 0 ? "</th>" : "</td>");
+                }
+                body.append("</tr>");
+            }
+            body.append("</tbody></table>");
+            if (x.note() != null) {
+                body.append("<p class=\"lead\">").append(Html.escape(x.note())).append("</p>");
+            }
+            section(page, x.heading(), body.toString());
+        }
         page.append("<details><summary>Same table as text</summary><pre id=\"text-table\">")
             .append(Html.escape(ComparisonTable.render(runs))).append("</pre></details>\n");
         page.append("<script>\n").append(CHECK_SCRIPT.replace("%IDS%", idsArray())).append("</script>\n");
@@ -78,6 +123,12 @@ public final class ComparisonReport {
     public static void write(Path p, List<RunOutcome> runs, String title, Map<String, String> inputs)
         throws IOException {
         Files.writeString(p, html(runs, title, inputs), StandardCharsets.UTF_8);
+    }
+
+    /** Writes the page with extra sections. */
+    public static void write(Path p, List<RunOutcome> runs, String title, Map<String, String> inputs,
+                             List<Section> extra) throws IOException {
+        Files.writeString(p, html(runs, title, inputs, extra), StandardCharsets.UTF_8);
     }
 
     private static String legendText(List<RunOutcome> runs) {

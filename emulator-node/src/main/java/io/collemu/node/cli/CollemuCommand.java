@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "collemu", mixinStandardHelpOptions = true, versionProvider = CollemuCommand.VersionProvider.class,
         description = "Emulates GPU-to-GPU collective traffic over CPO, LPO and DSP-pluggable fabrics.",
         subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, NodeCommand.class, TopologyCommand.class,
-            ProfilesCommand.class, BenchCommand.class,
+            ProfilesCommand.class, BenchCommand.class, ReliabilityCommand.class,
             CommandLine.HelpCommand.class})
 public final class CollemuCommand implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;

@@ -2,7 +2,7 @@ package io.collemu.node.run;
 
 import java.util.Locale;
 
-/** Virtual times as users write them: a number with a unit (ps, ns, us, ms, s), or 0. Stateless. */
+/** Times as users write them: a number with a unit (ps, ns, us, ms, s, min, h), or 0. Stateless. */
 public final class Durations {
     /** The longest time a fault may be given at or for: one virtual day. */
     public static final long MAX_PS = 86_400L * 1_000_000_000_000L;
@@ -20,7 +20,13 @@ public final class Durations {
         String t = text.trim().toLowerCase(Locale.ROOT);
         long unit;
         String num;
-        if (t.endsWith("ps")) {
+        if (t.endsWith("min")) {
+            unit = 60_000_000_000_000L;
+            num = t.substring(0, t.length() - 3);
+        } else if (t.endsWith("h")) {
+            unit = 3_600_000_000_000_000L;
+            num = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("ps")) {
             unit = 1;
             num = t.substring(0, t.length() - 2);
         } else if (t.endsWith("ns")) {
@@ -38,7 +44,7 @@ public final class Durations {
         } else if (t.equals("0")) {
             return 0;
         } else {
-            throw new UserError(where + ": '" + text + "' is not a time (a number with ps, ns, us, ms or s, e.g. 1ms)");
+            throw new UserError(where + ": '" + text + "' is not a time (a number with ps, ns, us, ms, s, min or h, e.g. 1ms)");
         }
         double v;
         try {
