@@ -74,6 +74,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
         o.print(ComparisonTable.render(runs.stream().map(Comparison.LinkRun::outcome).toList()));
         printInterruptions(o, runs);
+        printCosts(o, runs);
         o.printf("# report: %s%n", result.report());
         o.flush();
         return 0;
@@ -89,6 +90,34 @@ public final class CompareCommand implements Callable<Integer> {
             o.printf("  %-22s %10.4f per day  %10.1f per 1000 days%s%n", runs.get(i).link(), perDay, perDay * 1000,
                     i == 0 || base == 0 ? "" : String.format("  %+.1f%%", 100 * (perDay - base) / base));
         }
+    }
+
+    /** The cost of a year of each fabric (capital share, energy at the measured optics power, expected downtime). */
+    private static void printCosts(PrintWriter o, List<Comparison.LinkRun> runs) {
+        o.println("# cost per year, USD: capital / lifetime, optics energy at the run's mean power, downtime of the"
+                + " expected interruptions of a job on every GPU (all prices and rates assumed; see 'collemu"
+                + " reliability' for a campaign with degraded running)");
+        o.printf("  %-22s %12s %12s %12s %12s %14s%n", "link model", "capital", "energy", "downtime", "total",
+                "interruptions");
+        double base = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            Comparison.LinkRun r = runs.get(i);
+            var t = r.result().topology();
+            double seconds = (r.outcome().collectives().stream().mapToLong(c -> c.endPs()).max().orElse(0)
+                    - r.outcome().collectives().stream().mapToLong(c -> c.startPs()).min().orElse(0)) * 1e-12;
+            double watts = seconds > 0 ? r.outcome().energyJoules() / seconds : r.outcome().opticsIdleWatts();
+            var y = io.collemu.node.run.Reliability.yearCost(t, io.collemu.node.run.CostModel.defaults(2.5), watts);
+            if (i == 0) {
+                base = y.total();
+            }
+            o.printf("  %-22s %12s %12s %12s %12s %14.2f%s%n", r.link(), usd(y.capex()), usd(y.energy()),
+                    usd(y.downtime()), usd(y.total()), y.interruptionsPerYear(),
+                    i == 0 || base == 0 ? "" : String.format("  %+.1f%%", 100 * (y.total() - base) / base));
+        }
+    }
+
+    private static String usd(double v) {
+        return String.format(java.util.Locale.ROOT, "$%,.0f", v);
     }
 
     /** Per job: mean measured iteration time, exposed communication and optics energy, per link, % vs the first. */

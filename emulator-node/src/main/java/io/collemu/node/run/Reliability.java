@@ -265,6 +265,46 @@ public final class Reliability {
         return false;
     }
 
+    /**
+     * A year of a fabric's costs without a campaign, for {@code compare}: capital spread over the lifetime, optics
+     * energy at {@code opticsWatts}, and the downtime of the expected interruptions (half a checkpoint interval of
+     * lost work at Young's optimum, detection, restart, the repair where no spare helps) and stalls of a job on every
+     * GPU, with the default job parameters; the slowdown of degraded running is not included (it needs the
+     * emulations of {@code collemu reliability}).
+     */
+    public record YearCost(double capex, double energy, double downtime, double interruptionsPerYear) {
+        public double total() {
+            return capex + energy + downtime;
+        }
+    }
+
+    /** The expected {@link YearCost} of {@code t} at {@code opticsWatts}. */
+    public static YearCost yearCost(Topology t, CostModel costs, double opticsWatts) {
+        int servers = Math.max(1, t.gpuCount() / Math.max(1, t.gpusPerServer()));
+        var params = new FailureClasses.Params(4, 4, 24, 0.7, 8, 0, Math.max(1, servers / 32), true);
+        double hours = 8760;
+        double detect = (FaultPlan.ackTimeoutPs(20) * 8) / 3.6e15;
+        double restart = 10.0 / 60;
+        double stall = 1.0 / 60;
+        double interruptRate = 0;
+        double waits = 0;
+        double stalls = 0;
+        for (FailureClasses.FailureClass c : FailureClasses.of(t, costs, params)) {
+            if (c.effect() == FailureClasses.Effect.INTERRUPTION) {
+                interruptRate += c.ratePerHour();
+                waits += c.waitsRepair() ? c.ratePerHour() * c.repairHours() : 0;
+            } else {
+                stalls += c.ratePerHour();
+            }
+        }
+        double tau = young(stall, interruptRate, hours);
+        double lostHoursPerHour = interruptRate * (tau / 2 + detect + restart) + waits + stalls * stallHours(null)
+                + stall / tau;
+        double downtime = t.gpuCount() * lostHoursPerHour * hours * costs.gpuHourPrice();
+        return new YearCost(costs.capex(t).total() / costs.lifetimeYears(), costs.energyDollars(opticsWatts, hours),
+                downtime, interruptRate * hours);
+    }
+
     /** The campaign as summary data (reliability.json). */
     public static Map<String, Object> summary(Spec spec, List<LinkResult> results) {
         Map<String, Object> m = new LinkedHashMap<>();
