@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Scenarios: ring-ar-1024 (1,024-GPU ring all-reduce of 256 MiB), a2a-1024 (1,024-GPU all-to-all, "
                 + "1 MiB per pair), default (the default what-if at 64 MiB), small (128 GPUs, quick), "
                 + "hier-16k (16,384-GPU hierarchical all-reduce of 64 MiB, rail-optimized, 1.6T CPO), "
-                + "topology-32k (build and route a 32,768-GPU rail-optimized fabric)."})
+                + "pkt-ar128, pkt-a2a128, pkt-a2a1024 (htsim's anchors: fat-trees k=8 and k=16 at 400G, 4 KiB "
+                + "packets), topology-32k (build and route a 32,768-GPU rail-optimized fabric)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenario", split = ",", paramLabel = "NAME[,NAME...]",
             description = "Scenarios to run (default: ring-ar-1024,a2a-1024).")
@@ -79,8 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
         o.printf("# collemu bench on %d cores, %s, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
-        o.printf("%-14s %-10s %14s %10s %12s %12s %12s%n", "scenario", "engine", "events", "wall(s)", "Mevents/s",
-                "peakHeap(MiB)", "virtual(us)");
+        o.printf("%-14s %-10s %14s %10s %12s %12s %12s %12s%n", "scenario", "engine", "events", "wall(s)",
+                "Mevents/s", "Mseg-hops/s", "peakHeap(MiB)", "virtual(us)");
         o.flush();
         for (String name : scenarios) {
             Bench.Scenario s = Bench.SCENARIOS.get(name);
@@ -88,14 +89,15 @@ public final class BenchCommand implements Callable<Integer> {
                 printTopology(o, Bench.measureTopology(s));
                 continue;
             }
-            double[] rates = new double[engines.size()];
+            double[] walls = new double[engines.size()];
             for (int i = 0; i < engines.size(); i++) {
                 Bench.Row row = Bench.measure(s, EngineSettings.local(engines.get(i), actorSettings), seg, f);
-                rates[i] = row.eventsPerSecond();
+                walls[i] = row.wallSeconds();
                 printRow(o, row);
             }
             if (engines.size() == 2) {
-                o.printf("%-14s ratio actors/sequential = %.2f%n", name, rates[1] / rates[0]);
+                o.printf("%-14s ratio actors/sequential = %.2f (wall time sequential/actors)%n", name,
+                        walls[0] / walls[1]);
             }
             o.flush();
         }
@@ -104,8 +106,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static void printRow(PrintWriter o, Bench.Row r) {
         var st = r.stats();
-        o.printf("%-14s %-10s %14d %10.2f %12.2f %12d %12.1f%s%n", r.scenario().name(), r.engine().cliName(),
-                st.events(), r.wallSeconds(), r.eventsPerSecond() / 1e6, r.peakHeapBytes() >> 20, r.virtualUs(),
+        o.printf("%-14s %-10s %14d %10.2f %12.2f %12.2f %12d %12.1f%s%n", r.scenario().name(), r.engine().cliName(),
+                st.events(), r.wallSeconds(), r.eventsPerSecond() / 1e6, r.segmentHopsPerSecond() / 1e6,
+                r.peakHeapBytes() >> 20, r.virtualUs(),
                 r.engine() == EngineKind.ACTORS ? String.format("   windows %d, activations %d (%.2f events each)",
                         st.windows(), st.activations(), st.events() / (double) Math.max(1, st.activations())) : "");
         o.flush();

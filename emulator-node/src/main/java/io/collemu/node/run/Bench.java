@@ -54,6 +54,15 @@ public final class Bench {
                 new Scenario("hier-16k", "16,384-GPU hierarchical all-reduce of 64 MiB, rail-optimized, 1.6T CPO",
                         "rail-optimized:gpus=16384,gpus-per-server=8,scale-up=nvlink4,link=cpo-1.6t",
                         CollectiveKind.ALL_REDUCE, "hierarchical", 64L << 20, 64 << 10),
+                new Scenario("pkt-ar128", "htsim's anchor: ring all-reduce, 128 hosts of a k=8 fat-tree at 400G, 128 MiB"
+                        + " per host, 4 KiB packets", "fat-tree:k=8,link=pluggable-dsp-400g", CollectiveKind.ALL_REDUCE,
+                        "ring", 128L << 20, 4 << 10),
+                new Scenario("pkt-a2a128", "htsim's anchor: all-to-all, 128 hosts of a k=8 fat-tree at 400G, 1 MiB per"
+                        + " pair, 4 KiB packets", "fat-tree:k=8,link=pluggable-dsp-400g", CollectiveKind.ALL_TO_ALL,
+                        "direct", 128L << 20, 4 << 10),
+                new Scenario("pkt-a2a1024", "htsim's anchor: all-to-all, 1,024 hosts of a k=16 fat-tree at 400G, 8 KiB"
+                        + " per pair, 4 KiB packets", "fat-tree:k=16,link=pluggable-dsp-400g",
+                        CollectiveKind.ALL_TO_ALL, "direct", 8L << 20, 4 << 10),
                 new Scenario("topology-32k", "build and route a 32,768-GPU rail-optimized fabric",
                         "rail-optimized:gpus=32768,gpus-per-server=8,scale-up=nvlink4,link=cpo-1.6t", null, null, 0,
                         0))) {
@@ -68,10 +77,15 @@ public final class Bench {
      * @param virtualUs the emulated time
      */
     public record Row(Scenario scenario, EngineKind engine, EngineStats stats, double wallSeconds,
-            long peakHeapBytes, double virtualUs) {
+            long peakHeapBytes, double virtualUs, long segmentHops) {
         /** Events per wall second. */
         public double eventsPerSecond() {
             return wallSeconds > 0 ? stats.events() / wallSeconds : 0;
+        }
+
+        /** Segments times the hops they crossed (serializations), per wall second: a unit independent of events. */
+        public double segmentHopsPerSecond() {
+            return wallSeconds > 0 ? segmentHops / wallSeconds : 0;
         }
     }
 
@@ -100,7 +114,11 @@ public final class Bench {
         RunResult.Sweep r = (RunResult.Sweep) Runner.run(settings, RunListener.NONE);
         double wall = (System.nanoTime() - t0) / 1e9;
         ExecutionResult e = r.steps().get(0).result();
-        return new Row(s, engine.kind(), e.stats(), wall, peakHeapBytes(), e.durationPs() / 1e6);
+        long hops = 0;
+        for (var p : e.portsById()) {
+            hops += p == null ? 0 : p.segmentsSent();
+        }
+        return new Row(s, engine.kind(), e.stats(), wall, peakHeapBytes(), e.durationPs() / 1e6, hops);
     }
 
     /** Builds the scenario's fabric and routes a million random GPU pairs. */
