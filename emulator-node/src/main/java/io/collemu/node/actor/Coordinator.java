@@ -7,6 +7,7 @@ import io.collemu.node.lp.LpReport;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -16,7 +17,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Runs the global windows of one emulation over the member clocks: once every member is done with a window, the
  * next starts at the earliest pending event of any member (empty stretches are skipped); when none is left, it
  * gathers every LP's report and completes the run's future. A member whose LP fails completes it with an error
- * (a lost member is the cluster engine's to notice: it races the run's future against its member watch).
+ * (a lost member is the cluster engine's to notice: it races the run's future against its member watch). It
+ * watches every clock: one that stops before it has sent its reports (it failed) ends the run with an error, so a
+ * broken clock is never a silent wait for a MemberDone that cannot come.
  *
  * <pre>
  *   Coordinator --Peers--> every clock (start)
@@ -73,6 +76,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         this.latest = new MemberDone[members.clocks().length];
         this.reports = new LpReport[lpCount];
         for (ActorRef<MemberClock.Command> c : members.clocks()) {
+            context.watch(c);
             c.tell(new MemberClock.Peers(members.clocks(), context.getSelf()));
         }
     }
@@ -90,7 +94,24 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 .onMessage(MemberReports.class, this::onMemberReports)
                 .onMessage(MemberFailed.class, f -> fail(new IllegalStateException("member "
                         + members.names()[f.member()] + ": " + f.message())))
+                .onSignal(Terminated.class, this::onClockStopped)
                 .build();
+    }
+
+    private Behavior<Command> onClockStopped(Terminated t) {
+        if (reportsMissing > 0) {
+            // collecting: a clock stops once it has sent its reports, and over the network its Terminated (a
+            // system message) may overtake them
+            return this;
+        }
+        String name = t.getRef().path().address().toString();
+        for (int m = 0; m < members.clocks().length; m++) {
+            if (members.clocks()[m].equals(t.getRef())) {
+                name = members.names()[m];
+            }
+        }
+        return fail(new IllegalStateException("member " + name + ": its clock stopped before the run ended (see "
+                + "that member's log)"));
     }
 
     private Behavior<Command> onMemberDone(MemberDone d) {

@@ -96,6 +96,8 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     private final ActorRef<LpActor.Command>[] actors;
     private final WindowScheduler scheduler;
     private final List<LpReport> reports = new ArrayList<>();
+    /** Other members' parts that came before this clock's {@link Peers}; handled once it has started. */
+    private final List<MemberBatch> early = new ArrayList<>();
     private MemberExchange exchange;
     private ActorRef<Command>[] peers;
     private ActorRef<Coordinator.Command> coordinator;
@@ -170,6 +172,10 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         if (localGroups.length == 0) {
             exchange();
         }
+        for (MemberBatch b : early) {
+            onMemberBatch(b);
+        }
+        early.clear();
         return this;
     }
 
@@ -191,6 +197,12 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
 
     private Behavior<Command> onMemberBatch(MemberBatch b) {
         if (failed) {
+            return this;
+        }
+        if (peers == null) {
+            // with three or more members, another member's first part can overtake the leader's Peers (different
+            // senders, different connections): keep it until this clock has started
+            early.add(b);
             return this;
         }
         for (int i = 0; i < b.count(); i++) {

@@ -247,7 +247,8 @@ public final class ClusterEngine implements Engine {
         } catch (ExecutionException e) {
             // f failed: reported below
         }
-        if (!f.isDone()) {
+        if (!f.isDone() || (f.isCompletedExceptionally() && watch.lost().isDone())) {
+            // a lost member is the cause of whatever else failed with it (e.g. its clock, seen stopped)
             throw lostException(watch.lost().join());
         }
         try {

@@ -65,6 +65,42 @@ class CoordinatorTest {
         assertEquals(1, o.reports()[1].lp());
     }
 
+    /** A clock that stops mid-run (it failed: its member's log says why) can send no MemberDone: an error, at once. */
+    @Test
+    void shouldFailTheRunWhenAMembersClockStopsBeforeItsReports() {
+        TestProbe<MemberClock.Command> a = KIT.createTestProbe(MemberClock.Command.class);
+        TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
+        CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
+        ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
+                new String[] {"a", "b"}), 2, Progress.NONE, result));
+        b.expectMessageClass(MemberClock.Peers.class, WAIT);
+        c.tell(new Coordinator.MemberDone(0, 0, 500, 10, 1, 1, 0, 0));
+        b.stop();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
+        assertEquals("member b: its clock stopped before the run ended (see that member's log)",
+                e.getCause().getMessage());
+    }
+
+    /** While collecting, a clock stops as soon as it has sent its reports; that stop may be seen before them. */
+    @Test
+    void shouldWaitForTheReportsOfAClockSeenStoppedWhileCollecting() throws Exception {
+        TestProbe<MemberClock.Command> a = KIT.createTestProbe(MemberClock.Command.class);
+        TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
+        CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
+        ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
+                new String[] {"a", "b"}), 2, Progress.NONE, result));
+        c.tell(new Coordinator.MemberDone(0, 0, Long.MAX_VALUE, 10, 1, 1, 0, 0));
+        c.tell(new Coordinator.MemberDone(1, 0, Long.MAX_VALUE, 20, 1, 1, 0, 0));
+        b.expectMessageClass(MemberClock.Peers.class, WAIT);
+        b.expectMessageClass(MemberClock.CollectReports.class, WAIT);
+        b.stop();
+        TestProbe<Void> watcher = KIT.createTestProbe();
+        watcher.expectTerminated(b.getRef(), WAIT);
+        c.tell(new Coordinator.MemberReports(0, new LpReport[] {report(0)}));
+        c.tell(new Coordinator.MemberReports(1, new LpReport[] {report(1)}));
+        assertEquals(30, result.get(5, TimeUnit.SECONDS).stats().events());
+    }
+
     @Test
     void shouldFailTheRunWhenAMembersLpFails() {
         TestProbe<MemberClock.Command> a = KIT.createTestProbe(MemberClock.Command.class);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collemu.node.actor.ActorEngine;
 import io.collemu.node.actor.Grouping;
+import io.collemu.node.actor.MemberClock;
 import io.collemu.node.actor.MemberLostException;
 import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
@@ -44,6 +45,48 @@ class ClusterEngineTest {
                     })
                     .build();
         });
+    }
+
+    /** A host whose clock fails on its first message (as one did on a batch that overtook its Peers). */
+    static Behavior<MemberHost.Command> hostWithFailingClock() {
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(MemberHost.HOST_KEY, ctx.getSelf()));
+            return Behaviors.receive(MemberHost.Command.class)
+                    .onMessage(MemberHost.SetupRun.class, m -> {
+                        var clock = ctx.spawnAnonymous(Behaviors.receive(MemberClock.Command.class)
+                                .onAnyMessage(c -> {
+                                    throw new IllegalStateException("clock failure for the test");
+                                })
+                                .build());
+                        m.replyTo().tell(new MemberHost.ClockReady(m.runId(), m.member(), clock));
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
+    @Test
+    @Timeout(90)
+    void shouldEndTheRunWithAnErrorWhenAMembersClockFails() throws Exception {
+        int seed = freePort();
+        ActorEngine.Settings engine = ActorEngine.Settings.of(1, Grouping.Mode.SWITCH);
+        ClusterSettings leaderSettings = ClusterSettings.loopback(seed, List.of(), 2);
+        ClusterSettings memberSettings = ClusterSettings.loopback(freePort(), List.of("127.0.0.1:" + seed), 2);
+        ActorSystem<MemberHost.Command> member = ActorSystem.create(hostWithFailingClock(), ClusterSettings.SYSTEM,
+                memberSettings.config(engine.config()));
+        try (ClusterEngine leader = new ClusterEngine(leaderSettings, 2, Duration.ofSeconds(60), engine)) {
+            Job job = TestJobs.sweepJob("single-switch:gpus=4,link=cpo-800g", 1 << 20);
+            long t0 = System.nanoTime();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> leader.run(job, Progress.NONE));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(e.getMessage().contains(memberSettings.selfAddress() + ": its clock stopped"),
+                    e.getMessage());
+            assertTrue(seconds < 30, "noticed after " + seconds + " s");
+        } finally {
+            member.terminate();
+            member.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
