@@ -45,6 +45,43 @@ public final class NcclTestsTable {
         return out.toString();
     }
 
+    /**
+     * The same figures as JSON, in the spirit of nccl-tests' {@code -J}: one object per (kind, ranks, size) with
+     * its test name, size, count, type, redop, root, mean time (us), algbw and busbw (GB/s), #wrong, the instances
+     * and, with more than one, i_min, i_max, i_p99 (us) and i_cv (%); failed instances are counted apart.
+     */
+    public static List<Map<String, Object>> json(List<CollectiveRecord> rows) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SizeAggregate a : SizeAggregate.of(rows)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", testName(a.kind()));
+            m.put("ranks", a.ranks());
+            m.put("size", a.sizeBytes());
+            m.put("count", a.countElements());
+            m.put("type", a.type());
+            m.put("redop", a.redop());
+            m.put("root", a.root());
+            m.put("time", finite(a.meanTimeUs()));
+            m.put("algbw", finite(a.algbwGBps()));
+            m.put("busbw", finite(a.busbwGBps()));
+            m.put("wrong", 0);
+            m.put("instances", a.instances());
+            m.put("failed", a.failed());
+            if (a.instances() > 1) {
+                m.put("i_min", finite(a.iMinUs()));
+                m.put("i_max", finite(a.iMaxUs()));
+                m.put("i_p99", finite(a.iP99Us()));
+                m.put("i_cv", a.iCvPercent());
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
     /** Writes {@link #render} to {@code p}, replacing an existing file. */
     public static void write(Path p, List<CollectiveRecord> rows) throws IOException {
         Files.writeString(p, render(rows), StandardCharsets.UTF_8);
@@ -66,10 +103,15 @@ public final class NcclTestsTable {
         out.append("#\n");
         out.append(String.format(Locale.ROOT, "# %10s  %12s  %8s  %6s  %6s  %21s\n", "", "", "", "", "",
             "out-of-place"));
-        out.append(String.format(Locale.ROOT, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s\n",
-            "size", "count", "type", "redop", "root", "time", "algbw", "busbw", "#wrong"));
-        out.append(String.format(Locale.ROOT, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s\n",
-            "(B)", "(elements)", "", "", "", "(us)", "(GB/s)", "(GB/s)", ""));
+        boolean perIteration = instances > 1;
+        out.append(String.format(Locale.ROOT, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s", "size", "count",
+            "type", "redop", "root", "time", "algbw", "busbw", "#wrong"));
+        out.append(perIteration ? String.format(Locale.ROOT, "  %7s  %7s  %7s  %6s\n", "i_min", "i_max", "i_p99",
+            "i_cv%") : "\n");
+        out.append(String.format(Locale.ROOT, "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s", "(B)", "(elements)",
+            "", "", "", "(us)", "(GB/s)", "(GB/s)", ""));
+        out.append(perIteration ? String.format(Locale.ROOT, "  %7s  %7s  %7s  %6s\n", "(us)", "(us)", "(us)", "")
+            : "\n");
         double busbwSum = 0;
         int busbwCount = 0;
         for (SizeAggregate a : table) {
@@ -81,9 +123,11 @@ public final class NcclTestsTable {
                     + " fault (see faults.csv)\n", a.instances(), a.sizeBytes()));
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%12d  %12d  %8s  %6s  %6d  %7s  %6s  %6s  %6d\n",
+            out.append(String.format(Locale.ROOT, "%12d  %12d  %8s  %6s  %6d  %7s  %6s  %6s  %6d",
                 a.sizeBytes(), a.countElements(), a.type(), a.redop(), a.root(), time(a.meanTimeUs()),
                 bandwidth(a.algbwGBps()), bandwidth(a.busbwGBps()), 0));
+            out.append(perIteration ? String.format(Locale.ROOT, "  %7s  %7s  %7s  %6.2f\n", time(a.iMinUs()),
+                time(a.iMaxUs()), time(a.iP99Us()), a.iCvPercent()) : "\n");
             if (a.failed() > 0) {
                 out.append(String.format(Locale.ROOT, "# FAILED: %d of %d instances of size %d were interrupted by"
                     + " a fault (see faults.csv); the time is the mean of the others\n", a.failed(), a.instances(),

@@ -34,14 +34,60 @@ import java.util.Set;
  */
 public record SizeAggregate(String kind, String algorithm, int ranks, long sizeBytes, long countElements,
                             String type, String redop, int root, int instances, double meanDurationPs,
-                            double algbwGBps, double busbwGBps, double energyJoules, double bitsMoved, int failed) {
+                            double algbwGBps, double busbwGBps, double energyJoules, double bitsMoved, int failed,
+                            double[] iterationUs) {
+
+    /** As the canonical constructor, without the per-instance times. */
+    public SizeAggregate(String kind, String algorithm, int ranks, long sizeBytes, long countElements,
+                         String type, String redop, int root, int instances, double meanDurationPs,
+                         double algbwGBps, double busbwGBps, double energyJoules, double bitsMoved, int failed) {
+        this(kind, algorithm, ranks, sizeBytes, countElements, type, redop, root, instances, meanDurationPs,
+            algbwGBps, busbwGBps, energyJoules, bitsMoved, failed, new double[0]);
+    }
+
+    /** The fastest instance, us (nccl-tests' i_min). */
+    public double iMinUs() {
+        return iterationUs.length == 0 ? Double.NaN : iterationUs[0];
+    }
+
+    /** The slowest instance, us (i_max). */
+    public double iMaxUs() {
+        return iterationUs.length == 0 ? Double.NaN : iterationUs[iterationUs.length - 1];
+    }
+
+    /** The 99th percentile of the instances' times, nearest rank, us (i_p99). */
+    public double iP99Us() {
+        if (iterationUs.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(0.99 * iterationUs.length);
+        return iterationUs[Math.max(0, Math.min(iterationUs.length - 1, rank - 1))];
+    }
+
+    /** The coefficient of variation of the instances' times (sample standard deviation / mean), percent (i_cv%). */
+    public double iCvPercent() {
+        int n = iterationUs.length;
+        if (n < 2) {
+            return 0;
+        }
+        double mean = 0;
+        for (double v : iterationUs) {
+            mean += v;
+        }
+        mean /= n;
+        double ss = 0;
+        for (double v : iterationUs) {
+            ss += (v - mean) * (v - mean);
+        }
+        return mean == 0 ? 0 : Math.sqrt(ss / (n - 1)) / mean * 100;
+    }
 
     /** An aggregate without failed instances. */
     public SizeAggregate(String kind, String algorithm, int ranks, long sizeBytes, long countElements,
                          String type, String redop, int root, int instances, double meanDurationPs,
                          double algbwGBps, double busbwGBps, double energyJoules, double bitsMoved) {
         this(kind, algorithm, ranks, sizeBytes, countElements, type, redop, root, instances, meanDurationPs,
-            algbwGBps, busbwGBps, energyJoules, bitsMoved, 0);
+            algbwGBps, busbwGBps, energyJoules, bitsMoved, 0, new double[0]);
     }
 
     private record Key(String kind, int ranks, long sizeBytes) {
@@ -100,6 +146,7 @@ public record SizeAggregate(String kind, String algorithm, int ranks, long sizeB
         double energy = 0;
         double bits = 0;
         int failed = 0;
+        List<Double> times = new ArrayList<>();
         for (CollectiveRecord r : group) {
             algorithms.add(r.algorithm());
             if (r.failed()) {
@@ -108,6 +155,7 @@ public record SizeAggregate(String kind, String algorithm, int ranks, long sizeB
                 continue;
             }
             sumDurationPs += r.durationPs();
+            times.add(r.durationPs() / 1e6);
             if (r.algbwGBps() > 0 && Double.isFinite(r.algbwGBps()) && Double.isFinite(r.busbwGBps())) {
                 sumFactor += r.busbwGBps() / r.algbwGBps();
                 factors++;
@@ -121,6 +169,6 @@ public record SizeAggregate(String kind, String algorithm, int ranks, long sizeB
         double algbw = meanPs > 0 ? key.sizeBytes() / (meanPs / 1000.0) : Double.NaN;
         return new SizeAggregate(key.kind(), String.join("/", algorithms), key.ranks(), key.sizeBytes(),
             first.countElements(), first.type(), first.redop(), first.root(), group.size(), meanPs, algbw,
-            algbw * factor, energy, bits, failed);
+            algbw * factor, energy, bits, failed, times.stream().mapToDouble(Double::doubleValue).sorted().toArray());
     }
 }

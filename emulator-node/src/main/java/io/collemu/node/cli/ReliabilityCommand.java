@@ -55,7 +55,7 @@ public final class ReliabilityCommand implements Callable<Integer> {
     String link;
 
     @Option(names = "--compare-links", paramLabel = "A,B,...", split = ",",
-            description = "Link models to compare; the first is the baseline of the % differences.")
+            description = "Link models to compare; the first is the baseline of the %% differences.")
     List<String> links;
 
     @Option(names = "--engine", paramLabel = "sequential|actors", defaultValue = "actors",

@@ -53,6 +53,10 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the nccl-tests figures as JSON to FILE (- = stdout), as nccl-tests -J does.")
+    Path json;
+
     @Spec
     CommandSpec spec;
 
@@ -68,6 +72,9 @@ public final class RunCommand implements Callable<Integer> {
                 ProgressReporter.steps(settings), output.progress()).linesTo(spec.commandLine().getErr())) {
             RunResult r = Runner.run(settings, progress);
             progress.close();
+            if (json != null) {
+                writeJson(r, settings, o);
+            }
             Tables.print(o, r);
             o.printf("# %d events in %.2f s wall (%.2f M events/s); results in %s%n", r.figures().events(),
                     r.figures().wallSeconds(), r.figures().eventsPerSecond() / 1e6, r.dir());
@@ -98,6 +105,23 @@ public final class RunCommand implements Callable<Integer> {
                     scenario.fidelity(spec), e,
                     output.runsRoot(), inputs, faultOptions.settings());
         });
+    }
+
+    /** The nccl-tests figures as JSON: the run's configuration and one object per (kind, ranks, size). */
+    private void writeJson(RunResult r, RunSettings settings, PrintWriter o) {
+        Map<String, Object> doc = new java.util.LinkedHashMap<>(settings.header());
+        doc.put("inputs", settings.inputs());
+        doc.put("results", io.collemu.results.NcclTestsTable.json(r.records()));
+        String text = io.collemu.results.Json.write(doc);
+        if (json.toString().equals("-")) {
+            o.println(text);
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(json, text + "\n");
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("--json: cannot write " + json + ": " + e.getMessage());
+        }
     }
 
     /** The engine a {@code --engine} value names. */
