@@ -53,13 +53,19 @@ public final class LocalLoop {
      */
     public LocalLoop(Lp[] lps, int[] groupOf, int group, int[] localIndexOf, long[] inboundLookaheadPs,
             Outbound outbound) {
+        this(lps, groupOf, group, localIndexOf, inboundLookaheadPs, outbound,
+                new HeapEventQueue(Math.max(16, lps.length * 4)));
+    }
+
+    private LocalLoop(Lp[] lps, int[] groupOf, int group, int[] localIndexOf, long[] inboundLookaheadPs,
+            Outbound outbound, EventQueue queue) {
         this.lps = lps;
         this.groupOf = groupOf;
         this.group = group;
         this.localIndexOf = localIndexOf;
         this.inboundLookaheadPs = inboundLookaheadPs;
         this.outbound = outbound;
-        this.queue = new EventQueue(Math.max(16, lps.length * 4));
+        this.queue = queue;
         this.nextSeq = new long[lps.length];
     }
 
@@ -69,7 +75,8 @@ public final class LocalLoop {
         for (int i = 0; i < identity.length; i++) {
             identity[i] = i;
         }
-        return new LocalLoop(lps, new int[lps.length], 0, identity, inboundLookaheadPs, null);
+        return new LocalLoop(lps, new int[lps.length], 0, identity, inboundLookaheadPs, null,
+                new RadixEventQueue(Math.max(16, lps.length * 4)));
     }
 
     /** Calls every LP's {@code start} at {@code startPs}, in index order. */
