@@ -15,9 +15,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class NcclTestsTableTest {
 
-    /** What scripts that parse nccl-tests output match (size count type redop root time algbw busbw #wrong). */
+    /**
+     * What scripts that parse nccl-tests output match (size count type redop root time algbw busbw #wrong), by
+     * position; with more than one instance per size four per-iteration columns follow, after the nine.
+     */
     private static final Pattern DATA = Pattern.compile(
-        "^\\s*(\\d+)\\s+(\\d+)\\s+(\\w+)\\s+(\\w+)\\s+(-?\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(\\d+)$");
+        "^\\s*(\\d+)\\s+(\\d+)\\s+(\\w+)\\s+(\\w+)\\s+(-?\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(\\d+)"
+            + "(\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+)?$");
 
     private static CollectiveRecord allReduce(int iteration, long sizeBytes, long durationPs) {
         return Fixtures.collective("j", iteration, "all-reduce", sizeBytes, 8, iteration * 100_000_000L, durationPs,
@@ -33,7 +37,8 @@ class NcclTestsTableTest {
         double algbw = (1 << 20) / 20e-6 / 1e9;
         String expected = String.format(Locale.ROOT, "%12d  %12d  %8s  %6s  %6d  %7s  %6.2f  %6.2f  %6d",
             1 << 20, 1 << 18, "float", "sum", -1, "  20.00", algbw, algbw * 1.75, 0);
-        assertTrue(text.contains(expected + "\n"), text);
+        // then i_min, i_max, i_p99 (us) and i_cv% (sample standard deviation 10 us over a mean of 20 us)
+        assertTrue(text.contains(expected + "    10.00    30.00    30.00   50.00\n"), text);
         assertTrue(text.contains(String.format(Locale.ROOT, "# Avg bus bandwidth    : %.4f \n", algbw * 1.75)), text);
     }
 
@@ -66,13 +71,18 @@ class NcclTestsTableTest {
 
     @Test
     void shouldPrintTheOutOfPlaceBlockOnlyAndSaySo() {
-        String text = NcclTestsTable.render(Fixtures.sweep(100, 900_000, 21.0));
+        List<CollectiveRecord> once = Fixtures.sweep(100, 900_000, 21.0).stream()
+            .filter(r -> r.iteration() == 0).toList();
+        String text = NcclTestsTable.render(once);
         assertTrue(text.contains("only the out-of-place block is printed"), text);
         String columns = text.lines().filter(l -> l.contains("algbw")).findFirst().orElseThrow();
         assertEquals("#       size         count      type   redop    root     time   algbw   busbw  #wrong",
             columns);
         assertEquals(1, count(columns, "time"));
         assertFalse(text.lines().anyMatch(l -> l.trim().endsWith("in-place")), text);
+        String perIteration = NcclTestsTable.render(Fixtures.sweep(100, 900_000, 21.0)).lines()
+            .filter(l -> l.contains("algbw")).findFirst().orElseThrow();
+        assertEquals(columns + "    i_min    i_max    i_p99   i_cv%", perIteration);
     }
 
     @ParameterizedTest(name = "{0} us prints as ''{1}''")
