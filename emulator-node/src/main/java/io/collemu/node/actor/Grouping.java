@@ -1,6 +1,8 @@
 package io.collemu.node.actor;
 
 import io.collemu.node.lp.Fabric;
+import io.collemu.node.lp.Model;
+import io.collemu.node.lp.WorkEstimate;
 import io.collemu.topology.model.Topology;
 import java.util.Arrays;
 import java.util.Locale;
@@ -14,13 +16,17 @@ import java.util.Locale;
  *   <li>{@link Mode#SERVER}: a server's GPUs with their NVSwitch ports in one actor (the 25 ns NVLink hops stay
  *       inside); every other switch port alone.</li>
  *   <li>{@link Mode#SWITCH}: as SERVER, and every other switch's egress ports in one actor per switch.</li>
+ *   <li>{@link Mode#BALANCED}: the SWITCH groups joined, in id order (servers, then switches as the builders number
+ *       them: pod by pod), into as many actors as the engine has threads, each with about the same share of egress
+ *       ports. Each actor then runs a large sequential loop (a radix-heap queue) and a window costs two activations
+ *       instead of thousands: on 2 cores the fastest mode measured (see the README's benchmark table).</li>
  * </ul>
  * Immutable; shared read-only.
  */
 public final class Grouping {
     /** How LPs are grouped into actors. */
     public enum Mode {
-        LP, SERVER, SWITCH;
+        LP, SERVER, SWITCH, BALANCED;
 
         /** The mode named {@code s} (case-insensitive), e.g. "switch". */
         public static Mode fromName(String s) {
@@ -65,8 +71,28 @@ public final class Grouping {
         return new Grouping(groupOf.clone(), groups);
     }
 
-    /** The grouping of a fabric's LPs in {@code mode}; group ids are dense and deterministic. */
+    /** The grouping of a fabric's LPs in {@code mode} other than BALANCED; group ids are dense and deterministic. */
     public static Grouping of(Fabric fabric, Mode mode) {
+        if (mode == Mode.BALANCED) {
+            throw new IllegalArgumentException("a balanced grouping needs the work per LP");
+        }
+        return of(fabric, mode, 1, null);
+    }
+
+    /** The grouping of a model's LPs into {@code actors} groups or, other than BALANCED, as the mode says. */
+    public static Grouping of(Model model, Mode mode, int actors) {
+        return of(model.fabric(), mode, actors,
+                mode == Mode.BALANCED ? WorkEstimate.perLp(model) : null);
+    }
+
+    /**
+     * As {@link #of(Fabric, Mode)}; {@link Mode#BALANCED} makes {@code actors} groups (at most one per SWITCH
+     * group) of about equal estimated work ({@code workPerLp}, from {@link io.collemu.node.lp.WorkEstimate}).
+     */
+    public static Grouping of(Fabric fabric, Mode mode, int actors, long[] workPerLp) {
+        if (mode == Mode.BALANCED) {
+            return balanced(fabric, Math.max(1, actors), workPerLp);
+        }
         int n = fabric.lpCount();
         int[] groupOf = new int[n];
         if (mode == Mode.LP) {
@@ -104,6 +130,79 @@ public final class Grouping {
             groupOf[lp] = Arrays.binarySearch(d, key[lp]);
         }
         return new Grouping(groupOf, groups);
+    }
+
+    /**
+     * The SWITCH groups ordered by locality (the lowest-numbered GPU nearest to each: a GPU is its own, a switch
+     * takes that of the GPUs it reaches in the fewest hops), cut into {@code actors} runs of about equal estimated
+     * work: a GPU and its leaf or edge switch land in the same actor, and so does most of a pod.
+     */
+    private static Grouping balanced(Fabric fabric, int actors, long[] workPerLp) {
+        Grouping units = of(fabric, Mode.SWITCH);
+        int u = units.groupCount();
+        int bins = Math.min(actors, u);
+        Topology t = fabric.topology();
+        int[] near = nearestGpu(t);
+        long[] weight = new long[u];
+        long[] order = new long[u];
+        long total = 0;
+        for (int g = 0; g < u; g++) {
+            int pos = Integer.MAX_VALUE;
+            for (int lp : units.members(g)) {
+                weight[g] += workPerLp[lp];
+                pos = Math.min(pos, near[fabric.nodeOfLp(lp)]);
+            }
+            total += weight[g];
+            order[g] = ((long) pos << 32) | g;
+        }
+        Arrays.sort(order);
+        int[] binOf = new int[u];
+        long acc = 0;
+        int bin = 0;
+        for (int i = 0; i < u; i++) {
+            int g = (int) order[i];
+            binOf[g] = bin;
+            acc += weight[g];
+            // move on once this bin holds its share, keeping at least one unit for every bin left
+            if (bin < bins - 1 && (acc * bins >= total * (bin + 1L) || u - i - 1 == bins - bin - 1)) {
+                bin++;
+            }
+        }
+        int[] groupOf = new int[fabric.lpCount()];
+        for (int lp = 0; lp < groupOf.length; lp++) {
+            groupOf[lp] = binOf[units.groupOf(lp)];
+        }
+        return new Grouping(groupOf, bins);
+    }
+
+    /** Per node, the lowest-numbered GPU among the GPUs nearest to it (a multi-source breadth-first search). */
+    private static int[] nearestGpu(Topology t) {
+        int n = t.nodeCount();
+        int[] near = new int[n];
+        Arrays.fill(near, Integer.MAX_VALUE);
+        int[] queue = new int[n];
+        int head = 0;
+        int tail = 0;
+        for (int g = 0; g < t.gpuCount(); g++) {
+            int node = t.gpuNode(g);
+            near[node] = g;
+            queue[tail++] = node;
+        }
+        int[] depth = new int[n];
+        while (head < tail) {
+            int node = queue[head++];
+            for (int i = 0; i < t.portCountOf(node); i++) {
+                int peer = t.portPeer(t.portOf(node, i));
+                if (near[peer] == Integer.MAX_VALUE) {
+                    near[peer] = near[node];
+                    depth[peer] = depth[node] + 1;
+                    queue[tail++] = peer;
+                } else if (depth[peer] == depth[node] + 1 && near[node] < near[peer]) {
+                    near[peer] = near[node];
+                }
+            }
+        }
+        return near;
     }
 
     /** Groups (actors). */

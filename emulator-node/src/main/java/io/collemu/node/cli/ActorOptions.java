@@ -10,9 +10,10 @@ public final class ActorOptions {
     /** The most dispatcher threads. */
     static final int MAX_THREADS = 256;
 
-    @Option(names = "--actor-groups", paramLabel = "lp|server|switch", defaultValue = "switch",
+    @Option(names = "--actor-groups", paramLabel = "lp|server|switch|balanced", defaultValue = "balanced",
             description = "Actor engine: one actor per LP, or a server's GPUs and NVSwitch ports in one actor "
-                + "(server), and also each other switch's ports in one (switch) (default: ${DEFAULT-VALUE}).")
+                + "(server), and also each other switch's ports in one (switch), or those joined into one actor per "
+                + "thread, cut by the work estimated from the workload (balanced) (default: ${DEFAULT-VALUE}).")
     String actorGroups;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -25,7 +26,7 @@ public final class ActorOptions {
         try {
             mode = Grouping.Mode.fromName(actorGroups);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--actor-groups: '" + actorGroups + "' is not lp, server or switch");
+            throw new UserError("--actor-groups: '" + actorGroups + "' is not lp, server, switch or balanced");
         }
         return ActorEngine.Settings.of(threads(), mode);
     }

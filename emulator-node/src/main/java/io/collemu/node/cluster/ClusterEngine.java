@@ -10,6 +10,7 @@ import io.collemu.node.engine.Engine;
 import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
 import io.collemu.node.lp.Model;
+import io.collemu.node.lp.WorkEstimate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,6 +48,8 @@ public final class ClusterEngine implements Engine {
     private final ClusterSettings settings;
     private final int members;
     private final Grouping.Mode groupingMode;
+    /** Threads of each member, for the balanced grouping (one group per thread of the cluster). */
+    private final int threadsPerMember;
     private final MemberWatch watch;
     private final List<ActorRef<MemberHost.Command>> hosts = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
@@ -67,6 +70,7 @@ public final class ClusterEngine implements Engine {
         this.settings = settings;
         this.members = members;
         this.groupingMode = engine.grouping();
+        this.threadsPerMember = engine.threads();
         this.system = MemberSystem.start(settings, Behaviors.<Void>empty(), engine.config());
         this.watch = new MemberWatch(system);
         try {
@@ -176,8 +180,9 @@ public final class ClusterEngine implements Engine {
         }
         throwIfLost();
         Model model = job.model();
-        Grouping grouping = Grouping.of(job.fabric(), groupingMode);
-        Partition p = Partition.of(job.fabric(), members, grouping);
+        long[] work = WorkEstimate.perLp(model);
+        Grouping grouping = Grouping.of(job.fabric(), groupingMode, members * threadsPerMember, work);
+        Partition p = Partition.of(job.fabric(), members, grouping, groupingMode, work);
         lastPartition = p;
         long id = ++runId;
         ActorRef<MemberClock.Command>[] clocks = new ActorRef[members];
@@ -203,7 +208,8 @@ public final class ClusterEngine implements Engine {
     /** Has member {@code member} build the job and spawn its clock. */
     private ActorRef<MemberClock.Command> setUp(int member, long id, Job job, Partition p) {
         CompletableFuture<MemberHost.Reply> reply = AskPattern.<MemberHost.Command, MemberHost.Reply>ask(
-                hosts.get(member - 1), r -> new MemberHost.SetupRun(id, member, job.recipe(), groupingMode.name(),
+                hosts.get(member - 1), r -> new MemberHost.SetupRun(id, member, job.recipe(),
+                        groupingMode.name() + ":" + members * threadsPerMember,
                         p.groupMember(), p.crossLookaheadPs(), r), SETUP_TIMEOUT, system.scheduler())
                 .toCompletableFuture();
         MemberHost.Reply r = awaitOrLost(reply, SETUP_TIMEOUT.plusSeconds(10), "cluster member " + names.get(member)

@@ -70,7 +70,9 @@ public final class MemberHost {
             org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
         try {
             Job job = factory.job(m.recipe());
-            Grouping grouping = Grouping.of(job.fabric(), Grouping.Mode.fromName(m.grouping()));
+            String[] g = m.grouping().split(":");
+            Grouping grouping = Grouping.of(job.model(), Grouping.Mode.fromName(g[0]),
+                    g.length > 1 ? Integer.parseInt(g[1]) : 2);
             Placement placement = new Placement(grouping, m.groupMember(), m.member());
             MemberClock.Plan plan = new MemberClock.Plan(job.model(), placement, m.crossLookaheadPs(),
                     job.startPs(), dispatcher, Progress.NONE);

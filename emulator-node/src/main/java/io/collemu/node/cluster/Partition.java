@@ -2,6 +2,7 @@ package io.collemu.node.cluster;
 
 import io.collemu.node.actor.Grouping;
 import io.collemu.node.lp.Fabric;
+import io.collemu.node.lp.WorkEstimate;
 import io.collemu.topology.model.NodeKind;
 import io.collemu.topology.model.Topology;
 import java.util.Arrays;
@@ -12,25 +13,44 @@ import java.util.Arrays;
  * per tier. The cross-member lookahead is the smallest delay of a message over a link whose two ends sit on
  * different members.
  *
+ * <p>With the balanced grouping (groups already cut by estimated work, in locality order: see
+ * {@link Grouping.Mode#BALANCED}) member m takes the m-th run of {@code groups / members} consecutive groups, so
+ * members get equal estimated work and the cuts fall between pods, on the spine and core links.
+ *
  * @param cutLinks       one-way links whose transmitter and receiver are on different members
  * @param lpsPerMember   LPs hosted by each member
+ * @param workPerMember  estimated work of each member (segments handled, {@link WorkEstimate}), or null
  */
 public record Partition(int members, int[] lpMember, int[] groupMember, long crossLookaheadPs, int cutLinks,
-        int[] lpsPerMember) {
+        int[] lpsPerMember, long[] workPerMember) {
 
-    /** A partition that keeps every group of {@code grouping} on one member (the member of its first LP). */
-    public static Partition of(Fabric fabric, int members, Grouping grouping) {
-        Partition byLp = of(fabric, members);
+    /**
+     * A partition that keeps every group of {@code grouping} on one member: consecutive runs of groups for the
+     * balanced grouping, else the member of the group's first LP in {@link #of(Fabric, int)}.
+     *
+     * @param workPerLp the estimated work per LP, for the balance figures (null: not reported)
+     */
+    public static Partition of(Fabric fabric, int members, Grouping grouping, Grouping.Mode mode, long[] workPerLp) {
         int[] groupMember = new int[grouping.groupCount()];
-        int[] lpMember = new int[byLp.lpMember().length];
+        int[] lpMember = new int[fabric.lpCount()];
+        Partition byLp = mode == Grouping.Mode.BALANCED ? null : of(fabric, members);
         for (int g = 0; g < groupMember.length; g++) {
-            groupMember[g] = byLp.lpMember()[grouping.members(g)[0]];
+            groupMember[g] = byLp == null ? memberOfGroup(g, groupMember.length, members)
+                    : byLp.lpMember()[grouping.members(g)[0]];
             for (int lp : grouping.members(g)) {
                 lpMember[lp] = groupMember[g];
             }
         }
         Partition p = measure(fabric, members, lpMember);
-        return new Partition(members, lpMember, groupMember, p.crossLookaheadPs(), p.cutLinks(), p.lpsPerMember());
+        long[] work = null;
+        if (workPerLp != null) {
+            work = new long[members];
+            for (int lp = 0; lp < lpMember.length; lp++) {
+                work[lpMember[lp]] += workPerLp[lp];
+            }
+        }
+        return new Partition(members, lpMember, groupMember, p.crossLookaheadPs(), p.cutLinks(), p.lpsPerMember(),
+                work);
     }
 
     /** A partition by LP: servers together, other switch ports round-robin per tier. */
@@ -93,7 +113,7 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
                 cross = Math.min(cross, Math.min(delay, fabric.creditDelayPs(p)));
             }
         }
-        return new Partition(members, lpMember, lpMember, cross, cut, per);
+        return new Partition(members, lpMember, lpMember, cross, cut, per, null);
     }
 
     /** The server of a GPU, or the GPU itself as its own group. */
@@ -126,9 +146,26 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
         return -1;
     }
 
-    /** One line: LPs per member, the cut, and the cross-member lookahead. */
+    /** Estimated work of the busiest member over the mean (1.0 = balanced), or NaN without an estimate. */
+    public double imbalance() {
+        if (workPerMember == null) {
+            return Double.NaN;
+        }
+        long max = 0;
+        long sum = 0;
+        for (long w : workPerMember) {
+            max = Math.max(max, w);
+            sum += w;
+        }
+        return sum == 0 ? 1.0 : max * (double) members / sum;
+    }
+
+    /** One line: LPs and estimated work per member, the imbalance, the cut, and the cross-member lookahead. */
     public String describe() {
-        return members + " members, LPs per member " + Arrays.toString(lpsPerMember) + ", " + cutLinks
+        String work = workPerMember == null ? "" : String.format(java.util.Locale.ROOT,
+                ", estimated work (segment-hops) per member %s, imbalance %.3f", Arrays.toString(workPerMember),
+                imbalance());
+        return members + " members, LPs per member " + Arrays.toString(lpsPerMember) + work + ", " + cutLinks
                 + " links cross members, cross-member lookahead " + crossLookaheadPs / 1000.0 + " ns";
     }
 }

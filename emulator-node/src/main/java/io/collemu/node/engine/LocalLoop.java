@@ -29,6 +29,8 @@ public final class LocalLoop {
         void post(int dstLp, long atPs, int srcLp, long seq, int kind, Object payload, long aux);
     }
 
+    /** From this many LPs on, a group's queue is a radix heap (large groups: balanced grouping); else a 4-ary heap. */
+    static final int RADIX_LPS = 256;
     private final Lp[] lps;
     private final int[] groupOf;
     private final int group;
@@ -53,8 +55,8 @@ public final class LocalLoop {
      */
     public LocalLoop(Lp[] lps, int[] groupOf, int group, int[] localIndexOf, long[] inboundLookaheadPs,
             Outbound outbound) {
-        this(lps, groupOf, group, localIndexOf, inboundLookaheadPs, outbound,
-                new HeapEventQueue(Math.max(16, lps.length * 4)));
+        this(lps, groupOf, group, localIndexOf, inboundLookaheadPs, outbound, lps.length >= RADIX_LPS
+                ? new RadixEventQueue(Math.max(16, lps.length * 4)) : new HeapEventQueue(Math.max(16, lps.length * 4)));
     }
 
     private LocalLoop(Lp[] lps, int[] groupOf, int group, int[] localIndexOf, long[] inboundLookaheadPs,

@@ -35,7 +35,7 @@ class MemberClockTest {
     void shouldKeepAnotherMembersBatchThatArrivesBeforeItsPeers() {
         Job job = TestJobs.sweepJob("single-switch:gpus=4,link=cpo-800g", 1 << 20);
         Grouping grouping = Grouping.of(job.fabric(), Grouping.Mode.SWITCH);
-        Partition p = Partition.of(job.fabric(), 2, grouping);
+        Partition p = Partition.of(job.fabric(), 2, grouping, Grouping.Mode.SWITCH, null);
         Placement placement = new Placement(grouping, p.groupMember(), 1);
         assertTrue(placement.localGroups().length > 0, "member 1 hosts groups");
         TestProbe<MemberClock.Command> member0 = KIT.createTestProbe(MemberClock.Command.class);

@@ -49,8 +49,9 @@ class EngineEquivalenceTest {
             List<String> actors = Fingerprint.of(TestRuns.runSchedule(f, s, 64 << 10, EngineKind.ACTORS, threads));
             Fingerprint.assertSame(oracle, actors, name + " with " + threads + " threads");
         }
-        for (Grouping.Mode mode : new Grouping.Mode[] {Grouping.Mode.SERVER, Grouping.Mode.SWITCH}) {
-            for (int threads : new int[] {1, 2}) {
+        for (Grouping.Mode mode : new Grouping.Mode[] {Grouping.Mode.SERVER, Grouping.Mode.SWITCH,
+            Grouping.Mode.BALANCED}) {
+            for (int threads : mode == Grouping.Mode.BALANCED ? new int[] {1, 2, 3} : new int[] {1, 2}) {
                 List<String> grouped = Fingerprint.of(TestRuns.runSchedule(f, s, 64 << 10, EngineKind.ACTORS,
                         threads, mode));
                 Fingerprint.assertSame(oracle, grouped, name + " with actor groups " + mode + ", " + threads
