@@ -179,8 +179,7 @@ public final class ClusterEngine implements Engine {
             throw new IllegalStateException("this job cannot be distributed (no recipe)");
         }
         throwIfLost();
-        Model model = job.model();
-        long[] work = WorkEstimate.perLp(model);
+        long[] work = WorkEstimate.perLp(job.fabric(), job.workload(), job.options());
         Grouping grouping = Grouping.of(job.fabric(), groupingMode, members * threadsPerMember, work);
         Partition p = Partition.of(job.fabric(), members, grouping, groupingMode, work);
         lastPartition = p;
@@ -191,6 +190,7 @@ public final class ClusterEngine implements Engine {
         }
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         Placement placement = new Placement(grouping, p.groupMember(), 0);
+        Model model = job.model(lp -> placement.isLocal(grouping.groupOf(lp)));
         clocks[0] = system.systemActorOf(MemberClock.create(new MemberClock.Plan(model, placement,
                 p.crossLookaheadPs(), job.startPs(), DISPATCHER, progress)), "clock-" + id,
                 DispatcherSelector.fromConfig(DISPATCHER));

@@ -6,6 +6,8 @@ import io.collemu.node.actor.MemberClock;
 import io.collemu.node.actor.Placement;
 import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
+import io.collemu.node.lp.Model;
+import io.collemu.node.lp.WorkEstimate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -71,10 +73,14 @@ public final class MemberHost {
         try {
             Job job = factory.job(m.recipe());
             String[] g = m.grouping().split(":");
-            Grouping grouping = Grouping.of(job.model(), Grouping.Mode.fromName(g[0]),
-                    g.length > 1 ? Integer.parseInt(g[1]) : 2);
+            Grouping.Mode mode = Grouping.Mode.fromName(g[0]);
+            long[] work = mode == Grouping.Mode.BALANCED
+                    ? WorkEstimate.perLp(job.fabric(), job.workload(), job.options()) : null;
+            Grouping grouping = Grouping.of(job.fabric(), mode, g.length > 1 ? Integer.parseInt(g[1]) : 2, work);
             Placement placement = new Placement(grouping, m.groupMember(), m.member());
-            MemberClock.Plan plan = new MemberClock.Plan(job.model(), placement, m.crossLookaheadPs(),
+            // only this member's LPs: the partitioned build (the others' GPUs, programs and port queues stay out)
+            Model model = job.model(lp -> placement.isLocal(grouping.groupOf(lp)));
+            MemberClock.Plan plan = new MemberClock.Plan(model, placement, m.crossLookaheadPs(),
                     job.startPs(), dispatcher, Progress.NONE);
             ActorRef<MemberClock.Command> clock = ctx.spawnAnonymous(MemberClock.create(plan),
                     DispatcherSelector.fromConfig(dispatcher));

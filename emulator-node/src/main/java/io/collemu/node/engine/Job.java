@@ -17,4 +17,9 @@ public record Job(Fabric fabric, Workload workload, ModelOptions options, long s
     public Model model() {
         return new Model(fabric, workload, options);
     }
+
+    /** A fresh model of only the LPs {@code hosted} accepts (one cluster member's partition). */
+    public Model model(java.util.function.IntPredicate hosted) {
+        return new Model(fabric, workload, options, hosted);
+    }
 }
