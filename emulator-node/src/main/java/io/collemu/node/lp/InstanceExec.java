@@ -16,6 +16,8 @@ import java.util.Arrays;
 final class InstanceExec {
     final CollectiveInstance instance;
     final RankSchedule schedule;
+    /** The segment this instance forwards (the run's, capped at an LL step: {@link InstanceTiming#segmentBytes}). */
+    private final long segmentBytes;
     final int task;
     private final int gpu;
     private final Fabric fabric;
@@ -97,9 +99,9 @@ final class InstanceExec {
         this.fabric = fabric;
         this.options = options;
         this.timing = instance.timing();
+        this.segmentBytes = timing.segmentBytes(options.segmentBytes());
         this.pathScratch = pathScratch;
         RankSchedule rs = schedule;
-        long segmentBytes = options.segmentBytes();
         int ops = rs.opCount();
         int streams = Math.max(1, rs.streamCount());
         this.recvDoneBytes = new long[ops];
@@ -168,7 +170,7 @@ final class InstanceExec {
         started = true;
         for (int s = 0; s < streams(); s++) {
             beginOp(s, ctx.nowPs());
-            long first = streamOps[s].length == 0 ? 0 : Math.min(options.segmentBytes(),
+            long first = streamOps[s].length == 0 ? 0 : Math.min(segmentBytes,
                     schedule.bytes(streamOps[s][0]));
             readyAtPs[s] = ctx.nowPs() + timing.baseLatencyPs() + (long) Math.ceil(first * timing.streamPsPerByte());
         }
@@ -210,7 +212,7 @@ final class InstanceExec {
             int server = fabric.topology().serverOfGpu(gpu);
             boolean intra = server >= 0 && server == fabric.topology().serverOfGpu(dst);
             long step = intra ? timing.intraStepPs() : timing.interStepPs();
-            long first = timing.protocolBytes(Math.min(options.segmentBytes(), schedule.bytes(op)));
+            long first = timing.protocolBytes(Math.min(segmentBytes, schedule.bytes(op)));
             long physical = curPath[s] == null ? 0 : timing.stepsOnPath() ? fabric.pathTransferPs(curPath[s], first)
                     : fabric.pathLatencyPs(curPath[s]);
             stepPs[s] = Math.max(0, step - physical);
@@ -264,7 +266,7 @@ final class InstanceExec {
         int op = ops[cursor[s]];
         long opBytes = schedule.bytes(op);
         long off = nextOffsetBytes[s];
-        long len = Math.min(options.segmentBytes(), opBytes - off);
+        long len = Math.min(segmentBytes, opBytes - off);
         long a = schedule.offsetBytes(op) + off;
         if (!depsSatisfied(s, a, a + len)) {
             return null;
@@ -336,7 +338,7 @@ final class InstanceExec {
         int op = (int) e[0];
         long off = e[1];
         long opBytes = schedule.bytes(op);
-        long len = Math.min(options.segmentBytes(), opBytes - off);
+        long len = Math.min(segmentBytes, opBytes - off);
         int dst = instance.gpus()[schedule.peer(op)];
         long hash = Router.flowHash(gpu, dst, flowId(options.seed(), instance.id(), s));
         int epoch = view.plan().epoch(now - originPs);
@@ -452,7 +454,7 @@ final class InstanceExec {
     /** Sends op again from {@code offsetBytes} (go-back-N): the bytes from there on are queued anew. */
     private void rewind(int op, long offsetBytes, long originPs, long nowPs) {
         int s = schedule.stream(op);
-        long seg = options.segmentBytes();
+        long seg = segmentBytes;
         long opBytes = schedule.bytes(op);
         long count = 0;
         boolean current = cursor[s] < streamOps[s].length && streamOps[s][cursor[s]] == op;

@@ -31,6 +31,24 @@ public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLate
         }
     }
 
+    /**
+     * Data bytes one LL step carries in NCCL: the LL buffer is NCCL_LL_LINES_PER_THREAD (8) x NCCL_LL_MAX_NTHREADS
+     * (512) x NCCL_STEPS (8) lines of 16 bytes (DEFAULT_LL_BUFFSIZE, {@code src/include/device.h} of NCCL
+     * v2.30.7-1), 512 KiB in 8 steps: 64 KiB on the wire, 32 KiB of data, each step forwarded as a whole.
+     */
+    public static final long LL_STEP_DATA_BYTES = 32 << 10;
+
+    /**
+     * The segment this instance forwards, given the run's {@code --segment-bytes}: an LL segment carries at most one
+     * of NCCL's LL steps ({@link #LL_STEP_DATA_BYTES}), so that store-and-forward through a pipeline fills at
+     * NCCL's granularity and not at a coarser one (LL128's 576,000 and Simple's 512 KiB steps are above the default
+     * segment and are not capped).
+     */
+    public long segmentBytes(long runSegmentBytes) {
+        return lineDataBytes == 8 && lineWireBytes == 16 ? Math.min(runSegmentBytes, LL_STEP_DATA_BYTES)
+                : runSegmentBytes;
+    }
+
     /** Bytes {@code dataBytes} of payload occupy in this protocol's lines. */
     public long protocolBytes(long dataBytes) {
         if (lineDataBytes == 1) {

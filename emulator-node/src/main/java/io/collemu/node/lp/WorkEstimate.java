@@ -39,9 +39,9 @@ public final class WorkEstimate {
         int stride = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (sends + SEND_BUDGET - 1) / SEND_BUDGET));
         Router router = fabric.router();
         int[] path = new int[Math.max(16, fabric.topology().nodeCount())];
-        long segmentBytes = options.segmentBytes();
         for (CollectiveInstance inst : workload.instances()) {
             int[] gpus = inst.gpus();
+            long segmentBytes = inst.timing().segmentBytes(options.segmentBytes());
             for (int r = inst.id() % stride; r < gpus.length; r += stride) {
                 RankSchedule rs = inst.schedule().rank(r);
                 int gpu = gpus[r];

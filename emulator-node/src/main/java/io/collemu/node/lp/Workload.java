@@ -23,7 +23,7 @@ public record Workload(List<CollectiveInstance> instances, GpuTask[][] programs)
     public long maxProtocolBytes(long segmentBytes) {
         long max = segmentBytes;
         for (CollectiveInstance i : instances) {
-            max = Math.max(max, i.timing().protocolBytes(segmentBytes));
+            max = Math.max(max, i.timing().protocolBytes(i.timing().segmentBytes(segmentBytes)));
         }
         return max;
     }

@@ -133,12 +133,46 @@ public final class ModelAssembly {
             for (int p = 0; p < efficiency.length; p++) {
                 efficiency[p] = t.portDataEfficiency(p);
             }
+            capAtPcie(t, gpuOf(t, fidelity), efficiency);
         }
         try {
             return new Fabric(t, new Router(t, source.routing()), efficiency);
         } catch (IllegalArgumentException e) {
             throw new TopologyException(e.getMessage());
         }
+    }
+
+    /**
+     * A GPU reaches its NIC over PCIe, so no link between a GPU and the network carries more payload per second
+     * than the GPU's PCIe path, in either direction: on H100 (Gen5 x16, 48 GB/s as NCCL's topology search counts
+     * it, {@code src/graph/topo.cc} of NCCL v2.30.7-1) an 800G NIC (98 GB/s of payload) is PCIe-bound, on B200
+     * (Gen6, 96 GB/s) it is not. NCCL's tuner already caps a ring's channels there; this caps every transfer
+     * (point-to-point and PXN too), as the hardware does. Applied as a lower data efficiency on both directions
+     * of the GPU's non-NVLink links: the serialization then takes as long as the PCIe transfer would.
+     */
+    static void capAtPcie(Topology t, GpuModel gpu, double[] efficiency) {
+        double pcieBps = gpu.pcieGBps() * 8e9;
+        for (int g = 0; g < t.gpuCount(); g++) {
+            int node = t.gpuNode(g);
+            for (int i = 0; i < t.portCountOf(node); i++) {
+                int out = t.portOf(node, i);
+                if (t.portNearEnd(out).technology() == LinkTechnology.NVLINK) {
+                    continue;
+                }
+                cap(t, out, pcieBps, efficiency);
+                int peer = t.portPeer(out);
+                for (int j = 0; j < t.portCountOf(peer); j++) {
+                    int in = t.portOf(peer, j);
+                    if (t.portPeer(in) == node) {
+                        cap(t, in, pcieBps, efficiency);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void cap(Topology t, int port, double pcieBps, double[] efficiency) {
+        efficiency[port] = Math.min(efficiency[port], pcieBps / t.portRateBps(port));
     }
 
     /** The GPU preset named by {@code --gpu}, else the one the fabric's NVLink implies (NVLink 5: B200). */

@@ -36,10 +36,13 @@ public final class Records {
         List<PortRecord> ports = EnergyAccount.portRecords(topology, r.portsById(), r.durationPs());
         double joules = EnergyAccount.totalJoules(ports) / run.iterations();
         long segments = r.segmentsInjected() / run.iterations();
+        // an LL instance forwards NCCL's LL steps (InstanceTiming.segmentBytes): say what it really used
+        long seg = "LL".equals(run.choice().protocol())
+                ? Math.min(segmentBytes, io.collemu.node.lp.InstanceTiming.LL_STEP_DATA_BYTES) : segmentBytes;
         List<CollectiveRecord> out = new ArrayList<>();
         for (int i = 0; i < run.iterations(); i++) {
             out.add(withFaults(of("", i, s, run.choice().protocol(), r.instanceStartPs()[i], r.instanceEndPs()[i],
-                    segments, r.latencyNs(), segmentBytes, joules), r.faults(), i));
+                    segments, r.latencyNs(), seg, joules), r.faults(), i));
         }
         return out;
     }
