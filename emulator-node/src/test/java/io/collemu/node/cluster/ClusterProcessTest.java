@@ -92,6 +92,11 @@ class ClusterProcessTest {
     static final String[] OVERSUBSCRIBED = {
         "--topology", "leaf-spine:leaves=4,spines=1,hosts-per-leaf=4,link=pluggable-dsp-800g,oversubscription=4",
         "--collective", "all-to-all", "--algorithm", "direct", "--sizes", "2M"};
+    /** Faults on the cluster too: a flap of one NIC link and bit errors everywhere (go-back-N, NAKs, timeouts). */
+    static final String[] FAULTS = {
+        "--topology", "rail-optimized:gpus=32,gpus-per-server=8,scale-up=nvlink4,link=pluggable-dsp-800g",
+        "--collective", "all-reduce,all-to-all", "--sizes", "1M,4M", "--fault",
+        "link-flap,link=gpu0/su0-leaf0,at=20us,for=100us", "--fault", "ber,all,ber=1e-3", "--ib-timeout", "8"};
     /** A load profile that names its own fabric (two jobs on a leaf-spine), made small. */
     static final String[] PROFILE = {
         "--profile", "two-jobs", "--param", "aGradBytes=32M", "--param", "bGradBytes=32M", "--param", "iterations=1",
@@ -102,10 +107,10 @@ class ClusterProcessTest {
             "iterations.csv", "ops.csv");
 
     @Test
-    @Timeout(240)
+    @Timeout(300)
     void shouldGiveTheSingleJvmResultsOnThreeProcesses() throws Exception {
         int seed = freePort();
-        List<String[]> workloads = List.of(WORKLOADS, OVERSUBSCRIBED, PROFILE);
+        List<String[]> workloads = List.of(WORKLOADS, OVERSUBSCRIBED, PROFILE, FAULTS);
         for (String[] workload : workloads) {
             Path single = Files.createDirectories(tmp.resolve("single-" + workloads.indexOf(workload)));
             Result a = collemu(concat(workload, "--engine", "actors", "--no-progress", "--out", single.toString()));
@@ -123,7 +128,12 @@ class ClusterProcessTest {
             // the same nodes serve the next run: they rejoin once this run's leader has left
             Path da = onlyRunDir(single);
             Path db = onlyRunDir(multi);
-            for (String f : workload == PROFILE ? PROFILE_FILES : SWEEP_FILES) {
+            List<String> files = new ArrayList<>(workload == PROFILE ? PROFILE_FILES : SWEEP_FILES);
+            if (workload == FAULTS) {
+                files.add("faults.csv");
+                assertTrue(Files.readString(da.resolve("faults.csv")).lines().count() > 2, "faults happened");
+            }
+            for (String f : files) {
                 assertEquals(Files.readString(da.resolve(f)), Files.readString(db.resolve(f)),
                         f + " differs between 1 and 3 members");
             }
