@@ -14,17 +14,17 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Runs the global windows of one emulation over the member clocks: once every member is done with a window, the
- * next starts at the earliest pending event of any member (empty stretches are skipped); when none is left, it
- * gathers every LP's report and completes the run's future. A member whose LP fails completes it with an error
+ * Starts one emulation on the member clocks and ends it: the clocks advance the global windows among themselves
+ * (each computes the next from the announcements in the other members' batches: {@link MemberExchange}); once
+ * every member says no event is left anywhere, it gathers every LP's report and completes the run's future. A member whose LP fails completes it with an error
  * (a lost member is the cluster engine's to notice: it races the run's future against its member watch). It
  * watches every clock: one that stops before it has sent its reports (it failed) ends the run with an error, so a
  * broken clock is never a silent wait for a MemberDone that cannot come.
  *
  * <pre>
  *   Coordinator --Peers--> every clock (start)
- *   clock --MemberDone(next event)--> Coordinator          all in: --GlobalWindow(min next)--> every clock
- *   no event left: --CollectReports--> every clock          clock --MemberReports--> Coordinator
+ *   clock --MemberDone(no event left)--> Coordinator        all in: --CollectReports--> every clock
+ *   clock --MemberReports--> Coordinator
  * </pre>
  */
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
@@ -33,9 +33,12 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     public interface Command {
     }
 
-    /** A member is done with a global window: its earliest pending event and what it did so far. */
+    /**
+     * A member is done: no event is left anywhere ({@code nextPs} is {@code Long.MAX_VALUE}), its last global
+     * window and what it did.
+     */
     public record MemberDone(int member, long windowPs, long nextPs, long events, long activations, long windows,
-            long crossBatches, long barrierWaitNanos) implements Command, ClusterMessage {
+            long crossBatches, long barrierWaitNanos, long globalWindows) implements Command, ClusterMessage {
     }
 
     /** A member's LP reports. */
@@ -62,7 +65,6 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private final MemberDone[] latest;
     private final LpReport[] reports;
     private int done;
-    private long nextPs = NONE;
     private long lastWindowPs;
     private long globalWindows;
     private int reportsMissing;
@@ -115,30 +117,21 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     }
 
     private Behavior<Command> onMemberDone(MemberDone d) {
+        if (d.nextPs() != NONE) {
+            return fail(new IllegalStateException("member " + members.names()[d.member()] + " stopped at "
+                    + d.windowPs() + " ps with events left at " + d.nextPs() + " ps"));
+        }
         latest[d.member()] = d;
-        nextPs = Math.min(nextPs, d.nextPs());
+        lastWindowPs = Math.max(lastWindowPs, d.windowPs());
+        globalWindows = Math.max(globalWindows, d.globalWindows());
         if (++done < latest.length) {
             return this;
         }
-        done = 0;
-        long next = nextPs;
-        nextPs = NONE;
+        progress.update(lastWindowPs, sum(MemberDone::events));
         ActorRef<MemberClock.Command>[] clocks = members.clocks();
-        if (next == NONE) {
-            progress.update(lastWindowPs, sum(MemberDone::events));
-            reportsMissing = clocks.length;
-            for (ActorRef<MemberClock.Command> c : clocks) {
-                c.tell(new MemberClock.CollectReports());
-            }
-            return this;
-        }
-        globalWindows++;
-        lastWindowPs = next;
+        reportsMissing = clocks.length;
         for (ActorRef<MemberClock.Command> c : clocks) {
-            c.tell(new MemberClock.GlobalWindow(next));
-        }
-        if (clocks.length > 1 && (globalWindows & 0xff) == 0) {
-            progress.update(next, sum(MemberDone::events));
+            c.tell(new MemberClock.CollectReports());
         }
         return this;
     }

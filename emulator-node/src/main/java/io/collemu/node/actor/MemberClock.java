@@ -20,14 +20,16 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * between members; this actor spawns the LP actors, relays messages, and gathers reports.
  *
  * <pre>
- *   coordinator --GlobalWindow(G)--> every member clock
+ *   global window G (the start, then the earliest pending event anywhere, which every member computes alike)
  *   member clock, local windows:  T = earliest pending local event
  *       --StartWindow(horizon, expected batches)--> each local LP actor with an event before its horizon
  *       LP actor --Batch--> local LP actor          (one per destination per window, direct)
  *       LP actor --WindowDone(next event, destinations, batches for other members)--> clock
  *       horizon_g = min(T + lookahead_g, G + cross-member lookahead)
- *   nothing left before the horizons:  one MemberBatch (or a few parts) to every other member, even empty;
- *   every other member's parts in:  MemberDone(next event) --> coordinator
+ *   nothing left before the horizons:  one MemberBatch (or a few parts) to every other member, even empty,
+ *       carrying this member's earliest pending or sent event;
+ *   every other member's parts in:  next G = the minimum of those announcements (this member's included);
+ *       none left anywhere: MemberDone --> coordinator, which then collects the reports
  * </pre>
  *
  * Events from other members are at least the cross-member lookahead after the global window began, so local
@@ -62,17 +64,14 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
             implements Command, ClusterMessage {
     }
 
-    /** Run local windows until nothing before {@code windowPs} + the cross-member lookahead is left. */
-    public record GlobalWindow(long windowPs) implements Command, ClusterMessage {
-    }
-
     /**
      * What one member's actors sent another member's actors during one global window (exchange number
      * {@code exchange}, counted from 0 for the start): part {@code part} of {@code parts}, each with {@code count}
-     * batches for the groups in {@code dsts}.
+     * batches for the groups in {@code dsts}, and the sender's share of the next global window (its earliest pending
+     * event or event sent to another member).
      */
     public record MemberBatch(long exchange, int fromMember, int part, int parts, int count, int[] dsts,
-            LpActor.Batch[] batches) implements Command, ClusterMessage {
+            LpActor.Batch[] batches, long senderNextPs) implements Command, ClusterMessage {
     }
 
     /** Send the reports of every local LP to the coordinator. */
@@ -108,6 +107,7 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     /** Wall time spent between finishing a global window's local work and starting the next (statistics only). */
     private long barrierWaitNanos;
     private long exchangeStartNanos;
+    private long globalWindows;
     private boolean failed;
 
     @SuppressWarnings("unchecked")
@@ -138,7 +138,6 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         return newReceiveBuilder()
                 .onMessage(WindowDone.class, this::onWindowDone)
                 .onMessage(MemberBatch.class, this::onMemberBatch)
-                .onMessage(GlobalWindow.class, this::onGlobalWindow)
                 .onMessage(Peers.class, this::onPeers)
                 .onMessage(CollectReports.class, this::onCollectReports)
                 .onMessage(Reported.class, this::onReported)
@@ -216,17 +215,6 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         return this;
     }
 
-    private Behavior<Command> onGlobalWindow(GlobalWindow g) {
-        if (failed) {
-            return this;
-        }
-        barrierWaitNanos += System.nanoTime() - exchangeStartNanos;
-        globalWindowPs = g.windowPs();
-        exchanging = false;
-        localWindow();
-        return this;
-    }
-
     private Behavior<Command> onCollectReports(CollectReports c) {
         reportsMissing = localLpCount;
         if (reportsMissing == 0) {
@@ -274,6 +262,7 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     private void exchange() {
         exchanging = true;
         exchangeStartNanos = System.nanoTime(); // statistics only: never feeds back into the model
+        exchange.begin(scheduler.nextEventPs());
         for (int m = 0; m < peers.length; m++) {
             for (MemberBatch part : exchange.flush(m)) {
                 peers[m].tell(part);
@@ -288,7 +277,20 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
             return;
         }
         exchanging = false;
-        coordinator.tell(new Coordinator.MemberDone(member, globalWindowPs, scheduler.nextEventPs(), events,
-                scheduler.activations(), scheduler.windows(), exchange.crossBatches(), barrierWaitNanos));
+        barrierWaitNanos += System.nanoTime() - exchangeStartNanos;
+        long next = exchange.nextWindowPs();
+        if (next == WindowScheduler.NONE) {
+            coordinator.tell(new Coordinator.MemberDone(member, globalWindowPs, next, events,
+                    scheduler.activations(), scheduler.windows(), exchange.crossBatches(), barrierWaitNanos,
+                    globalWindows));
+            return;
+        }
+        // every member computed the same start from the same announcements: go on without a coordinator round trip
+        globalWindows++;
+        globalWindowPs = next;
+        if (peers.length > 1 && (globalWindows & 0xff) == 0) {
+            plan.progress().update(next, events);
+        }
+        localWindow();
     }
 }

@@ -12,6 +12,11 @@ import java.util.Map;
  * receiver can count), and the parts received, counted per exchange. Parts from one sender arrive in order (one
  * Artery connection), so a sender's last part means all of its parts are in.
  *
+ * <p>Every part also carries its sender's share of the next global window: the earliest of its own pending events
+ * and of the events it sent to other members. Once every other member's parts of an exchange are in, each member
+ * knows the same minimum over all members, {@link #nextWindowPs}: the next global window starts there, on every
+ * member, with no coordinator in between (one network hop per window instead of three).
+ *
  * <p>Not thread-safe: owned by one clock.
  */
 final class MemberExchange {
@@ -23,8 +28,14 @@ final class MemberExchange {
     private final List<List<LpActor.Batch>> outBatches = new ArrayList<>();
     /** Per exchange number, how many senders' last parts are in. */
     private final Map<Long, Integer> lastPartsSeen = new HashMap<>();
+    /** Per exchange number, the earliest next event its parts announced so far. */
+    private final Map<Long, Long> nextSeen = new HashMap<>();
     private long exchangeSeq;
     private long crossBatches;
+    /** The earliest event of the batches added since the last exchange. */
+    private long sentMinPs = Long.MAX_VALUE;
+    private long ownNextPs = Long.MAX_VALUE;
+    private long nextWindowPs = Long.MAX_VALUE;
 
     MemberExchange(int member, int members) {
         this.member = member;
@@ -39,6 +50,16 @@ final class MemberExchange {
     void add(int dstMember, int dstGroup, LpActor.Batch batch) {
         outDsts.get(dstMember).add(dstGroup);
         outBatches.get(dstMember).add(batch);
+        sentMinPs = Math.min(sentMinPs, batch.minTimePs());
+    }
+
+    /**
+     * Starts this member's part of the current exchange: {@code localNextPs} is its earliest pending local event;
+     * with the earliest event it sent other members, that is its share of the next global window.
+     */
+    void begin(long localNextPs) {
+        ownNextPs = Math.min(localNextPs, sentMinPs);
+        sentMinPs = Long.MAX_VALUE;
     }
 
     /** This window's parts for member m, then forgets them (empty for this member itself). */
@@ -61,7 +82,7 @@ final class MemberExchange {
                 d[i] = dsts.get(from + i);
                 b[i] = batches.get(from + i);
             }
-            out.add(new MemberClock.MemberBatch(exchangeSeq, member, part, parts, count, d, b));
+            out.add(new MemberClock.MemberBatch(exchangeSeq, member, part, parts, count, d, b, ownNextPs));
         }
         dsts.clear();
         batches.clear();
@@ -70,6 +91,7 @@ final class MemberExchange {
 
     /** A part from another member arrived (possibly for the next exchange: a fast peer may be ahead). */
     void received(MemberClock.MemberBatch b) {
+        nextSeen.merge(b.exchange(), b.senderNextPs(), Math::min);
         if (b.part() == b.parts() - 1) {
             lastPartsSeen.merge(b.exchange(), 1, Integer::sum);
         }
@@ -82,8 +104,18 @@ final class MemberExchange {
             return false;
         }
         lastPartsSeen.remove(exchangeSeq);
+        Long peersNext = nextSeen.remove(exchangeSeq);
+        nextWindowPs = Math.min(ownNextPs, peersNext == null ? Long.MAX_VALUE : peersNext);
         exchangeSeq++;
         return true;
+    }
+
+    /**
+     * After {@link #completeCurrent} returned true: the start of the next global window, the same on every member
+     * ({@code Long.MAX_VALUE}: no event is left anywhere, the run is over).
+     */
+    long nextWindowPs() {
+        return nextWindowPs;
     }
 
     /** Batches sent to other members so far. */

@@ -38,7 +38,7 @@ class CoordinatorTest {
     }
 
     @Test
-    void shouldStartEachGlobalWindowAtTheEarliestEventThenGatherTheReports() throws Exception {
+    void shouldGatherTheReportsOnceEveryMemberHasNoEventLeft() throws Exception {
         TestProbe<MemberClock.Command> a = KIT.createTestProbe(MemberClock.Command.class);
         TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
         CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
@@ -46,23 +46,32 @@ class CoordinatorTest {
                 new String[] {"a", "b"}), 2, Progress.NONE, result));
         a.expectMessageClass(MemberClock.Peers.class, WAIT);
         b.expectMessageClass(MemberClock.Peers.class, WAIT);
-        c.tell(new Coordinator.MemberDone(0, 0, 500, 10, 1, 1, 0, 0));
+        // the clocks advanced the global windows among themselves; each says when nothing is left anywhere
+        c.tell(new Coordinator.MemberDone(0, 300, Long.MAX_VALUE, 15, 1, 1, 0, 0, 7));
         a.expectNoMessage(Duration.ofMillis(100));
-        c.tell(new Coordinator.MemberDone(1, 0, 300, 20, 2, 2, 4, 0));
-        assertEquals(300, a.expectMessageClass(MemberClock.GlobalWindow.class, WAIT).windowPs());
-        assertEquals(300, b.expectMessageClass(MemberClock.GlobalWindow.class, WAIT).windowPs());
-        c.tell(new Coordinator.MemberDone(0, 300, Long.MAX_VALUE, 15, 1, 1, 0, 0));
-        c.tell(new Coordinator.MemberDone(1, 300, Long.MAX_VALUE, 30, 2, 2, 4, 0));
+        c.tell(new Coordinator.MemberDone(1, 300, Long.MAX_VALUE, 30, 2, 2, 4, 0, 7));
         a.expectMessageClass(MemberClock.CollectReports.class, WAIT);
         b.expectMessageClass(MemberClock.CollectReports.class, WAIT);
         c.tell(new Coordinator.MemberReports(1, new LpReport[] {report(1)}));
         c.tell(new Coordinator.MemberReports(0, new LpReport[] {report(0)}));
         Engine.Outcome o = result.get(5, TimeUnit.SECONDS);
-        assertEquals(45, o.stats().events(), "the latest figures of each member, summed");
-        assertEquals(1, o.globalWindows());
+        assertEquals(45, o.stats().events(), "each member's figures, summed");
+        assertEquals(7, o.globalWindows());
         assertEquals(4, o.crossBatches());
         assertEquals(0, o.reports()[0].lp());
         assertEquals(1, o.reports()[1].lp());
+    }
+
+    @Test
+    void shouldFailTheRunWhenAMemberStopsWithEventsLeft() {
+        TestProbe<MemberClock.Command> a = KIT.createTestProbe(MemberClock.Command.class);
+        TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
+        CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
+        ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
+                new String[] {"a", "b"}), 2, Progress.NONE, result));
+        c.tell(new Coordinator.MemberDone(1, 300, 500, 30, 2, 2, 4, 0, 7));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
+        assertEquals("member b stopped at 300 ps with events left at 500 ps", e.getCause().getMessage());
     }
 
     /** A clock that stops mid-run (it failed: its member's log says why) can send no MemberDone: an error, at once. */
@@ -74,7 +83,6 @@ class CoordinatorTest {
         ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
                 new String[] {"a", "b"}), 2, Progress.NONE, result));
         b.expectMessageClass(MemberClock.Peers.class, WAIT);
-        c.tell(new Coordinator.MemberDone(0, 0, 500, 10, 1, 1, 0, 0));
         b.stop();
         ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
         assertEquals("member b: its clock stopped before the run ended (see that member's log)",
@@ -89,8 +97,8 @@ class CoordinatorTest {
         CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
         ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
                 new String[] {"a", "b"}), 2, Progress.NONE, result));
-        c.tell(new Coordinator.MemberDone(0, 0, Long.MAX_VALUE, 10, 1, 1, 0, 0));
-        c.tell(new Coordinator.MemberDone(1, 0, Long.MAX_VALUE, 20, 1, 1, 0, 0));
+        c.tell(new Coordinator.MemberDone(0, 0, Long.MAX_VALUE, 10, 1, 1, 0, 0, 0));
+        c.tell(new Coordinator.MemberDone(1, 0, Long.MAX_VALUE, 20, 1, 1, 0, 0, 0));
         b.expectMessageClass(MemberClock.Peers.class, WAIT);
         b.expectMessageClass(MemberClock.CollectReports.class, WAIT);
         b.stop();

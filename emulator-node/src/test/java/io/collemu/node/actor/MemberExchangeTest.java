@@ -37,15 +37,35 @@ class MemberExchangeTest {
     void shouldCompleteAnExchangeOnlyWithEveryOtherMembersLastPart() {
         MemberExchange x = new MemberExchange(1, 3);
         assertFalse(x.completeCurrent());
-        x.received(new MemberClock.MemberBatch(0, 0, 0, 2, 0, new int[0], new LpActor.Batch[0]));
-        x.received(new MemberClock.MemberBatch(0, 2, 0, 1, 0, new int[0], new LpActor.Batch[0]));
+        x.received(new MemberClock.MemberBatch(0, 0, 0, 2, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE));
+        x.received(new MemberClock.MemberBatch(0, 2, 0, 1, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE));
         assertFalse(x.completeCurrent(), "member 0 sent 2 parts, only the first is in");
         // a fast peer's part of the next exchange may come first: it counts for that exchange
-        x.received(new MemberClock.MemberBatch(1, 2, 0, 1, 0, new int[0], new LpActor.Batch[0]));
-        x.received(new MemberClock.MemberBatch(0, 0, 1, 2, 0, new int[0], new LpActor.Batch[0]));
+        x.received(new MemberClock.MemberBatch(1, 2, 0, 1, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE));
+        x.received(new MemberClock.MemberBatch(0, 0, 1, 2, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE));
         assertTrue(x.completeCurrent());
         assertFalse(x.completeCurrent(), "exchange 1 still waits for member 0");
-        x.received(new MemberClock.MemberBatch(1, 0, 0, 1, 0, new int[0], new LpActor.Batch[0]));
+        x.received(new MemberClock.MemberBatch(1, 0, 0, 1, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE));
         assertTrue(x.completeCurrent());
+    }
+
+    @Test
+    void shouldStartTheNextGlobalWindowAtTheEarliestAnnouncementOfTheSameExchange() {
+        MemberExchange x = new MemberExchange(1, 3);
+        LpActor.Batch toMember0 = new LpActor.Batch(1, new int[] {0}, new int[] {0}, new long[] {400}, new long[] {1},
+                new int[] {0}, new long[] {0}, new Object[] {null});
+        x.add(0, 0, toMember0);
+        x.begin(700); // its own next event at 700, an event sent at 400: its share is 400
+        assertEquals(400, x.flush(0).get(0).senderNextPs());
+        x.received(new MemberClock.MemberBatch(0, 0, 0, 1, 0, new int[0], new LpActor.Batch[0], 500));
+        // member 2 is already in the next exchange: its announcement there must not count for this one
+        x.received(new MemberClock.MemberBatch(1, 2, 0, 1, 0, new int[0], new LpActor.Batch[0], 100));
+        x.received(new MemberClock.MemberBatch(0, 2, 0, 1, 0, new int[0], new LpActor.Batch[0], 450));
+        assertTrue(x.completeCurrent());
+        assertEquals(400, x.nextWindowPs());
+        x.begin(Long.MAX_VALUE);
+        x.received(new MemberClock.MemberBatch(1, 0, 0, 1, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE));
+        assertTrue(x.completeCurrent());
+        assertEquals(100, x.nextWindowPs(), "exchange 1: member 2's early announcement");
     }
 }

@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
  * not shipped.
  */
 public final class ClusterRttBench {
-    private static final Pattern CLUSTER = Pattern.compile("# cluster: (\\d+) global windows.*?waited at barriers "
-            + "(\\d+)%");
+    private static final Pattern CLUSTER = Pattern.compile("# cluster: (\\d+) global windows, ([\\d.]+) us wall per "
+            + "window.*?waited at barriers (\\d+)%");
+    private static final Pattern EVENTS = Pattern.compile("# (\\d+) events in ([\\d.]+) s wall");
 
     private ClusterRttBench() {
     }
@@ -63,19 +64,25 @@ public final class ClusterRttBench {
             }
         }
         String jar = new File("emulator-node/target/collemu-node.jar").getAbsolutePath();
-        System.out.printf("%-8s %10s %10s %10s %10s %9s %14s%n", "members", "delay(us)", "rtt(us)", "wall(s)",
-                "windows", "barrier%", "wall/window(us)");
+        System.out.printf("%-8s %10s %10s %12s %10s %10s %9s %14s%n", "members", "delay(us)", "rtt(us)", "process(s)",
+                "emul(s)", "windows", "barrier%", "wall/window(us)");
         for (int members : memberCounts) {
             for (long delay : delaysUs) {
                 double rttUs = measureRttUs(delay);
                 Result r = runOnce(jar, heap, members, delay, runArgs);
-                System.out.printf(Locale.ROOT, "%-8d %10d %10.1f %10.2f %10d %9d %14.1f%n", members, delay, rttUs,
-                        r.wallSeconds, r.windows, r.barrierPercent, r.wallSeconds * 1e6 / Math.max(1, r.windows));
+                System.out.printf(Locale.ROOT, "%-8d %10d %10.1f %12.2f %10.2f %10d %9d %14.1f%n", members, delay,
+                        rttUs, r.processSeconds, r.emulationSeconds, r.windows, r.barrierPercent, r.usPerWindow);
             }
         }
     }
 
-    private record Result(double wallSeconds, long windows, int barrierPercent) {
+    /**
+     * @param processSeconds   the leader process, start to exit (JVM start, cluster formation, build, run, files)
+     * @param emulationSeconds the emulation alone, as the leader printed it
+     * @param usPerWindow      the cluster's wall time per global window, as the leader printed it
+     */
+    private record Result(double processSeconds, double emulationSeconds, long windows, double usPerWindow,
+            int barrierPercent) {
     }
 
     /** Mean round trip of one byte through a relay of this delay to an echo server, microseconds (200 tries). */
@@ -162,10 +169,12 @@ public final class ClusterRttBench {
             }
             double wall = (System.nanoTime() - t0) / 1e9;
             Matcher m = CLUSTER.matcher(text);
-            if (!m.find()) {
-                throw new IllegalStateException("no cluster line in:\n" + text);
+            Matcher e = EVENTS.matcher(text);
+            if (!m.find() || !e.find()) {
+                throw new IllegalStateException("no cluster or events line in:\n" + text);
             }
-            return new Result(wall, Long.parseLong(m.group(1)), Integer.parseInt(m.group(2)));
+            return new Result(wall, Double.parseDouble(e.group(2)), Long.parseLong(m.group(1)),
+                    Double.parseDouble(m.group(2)), Integer.parseInt(m.group(3)));
         } finally {
             for (Process p : nodes) {
                 p.getOutputStream().close();
