@@ -42,6 +42,8 @@ public final class Grouping {
     private final int[] groupOf;
     private final int[][] members;
     private final int[] localIndexOf;
+    /** BALANCED only: the member of each group (null otherwise). Set once, before the grouping is shared. */
+    private int[] groupMember;
 
     private Grouping(int[] groupOf, int groups) {
         this.groupOf = groupOf;
@@ -90,8 +92,16 @@ public final class Grouping {
      * group) of about equal estimated work ({@code workPerLp}, from {@link io.collemu.node.lp.WorkEstimate}).
      */
     public static Grouping of(Fabric fabric, Mode mode, int actors, long[] workPerLp) {
+        return of(fabric, mode, actors, workPerLp, 1);
+    }
+
+    /**
+     * As {@link #of(Fabric, Mode, int, long[])}, for {@code members} cluster members: BALANCED then also decides
+     * which member hosts each group ({@link #groupMember}), {@code actors / members} groups each.
+     */
+    public static Grouping of(Fabric fabric, Mode mode, int actors, long[] workPerLp, int members) {
         if (mode == Mode.BALANCED) {
-            return balanced(fabric, Math.max(1, actors), workPerLp);
+            return balanced(fabric, Math.max(1, actors), workPerLp, Math.max(1, members));
         }
         int n = fabric.lpCount();
         int[] groupOf = new int[n];
@@ -136,43 +146,165 @@ public final class Grouping {
      * The SWITCH groups ordered by locality (the lowest-numbered GPU nearest to each: a GPU is its own, a switch
      * takes that of the GPUs it reaches in the fewest hops), cut into {@code actors} runs of about equal estimated
      * work: a GPU and its leaf or edge switch land in the same actor, and so does most of a pod.
+     *
+     * <p>With several members, the cut between members comes first: each boundary between member m-1 and m is
+     * placed, among the positions whose work lies within {@link #MEMBER_SLACK} of the ideal share, where the links
+     * it cuts are slowest (the largest cross-member lookahead: spine and core links rather than a server's NIC
+     * links), ties going to the position closest to the ideal; then each member's run is cut into {@code actors /
+     * members} groups of equal work.
      */
-    private static Grouping balanced(Fabric fabric, int actors, long[] workPerLp) {
+    private static Grouping balanced(Fabric fabric, int actors, long[] workPerLp, int members) {
         Grouping units = of(fabric, Mode.SWITCH);
         int u = units.groupCount();
-        int bins = Math.min(actors, u);
         Topology t = fabric.topology();
         int[] near = nearestGpu(t);
         long[] weight = new long[u];
         long[] order = new long[u];
-        long total = 0;
         for (int g = 0; g < u; g++) {
             int pos = Integer.MAX_VALUE;
             for (int lp : units.members(g)) {
                 weight[g] += workPerLp[lp];
                 pos = Math.min(pos, near[fabric.nodeOfLp(lp)]);
             }
-            total += weight[g];
             order[g] = ((long) pos << 32) | g;
         }
         Arrays.sort(order);
-        int[] binOf = new int[u];
-        long acc = 0;
-        int bin = 0;
+        int[] unitAt = new int[u];
+        int[] posOf = new int[u];
+        long[] prefix = new long[u + 1];
         for (int i = 0; i < u; i++) {
-            int g = (int) order[i];
-            binOf[g] = bin;
-            acc += weight[g];
-            // move on once this bin holds its share, keeping at least one unit for every bin left
-            if (bin < bins - 1 && (acc * bins >= total * (bin + 1L) || u - i - 1 == bins - bin - 1)) {
-                bin++;
+            unitAt[i] = (int) order[i];
+            posOf[unitAt[i]] = i;
+            prefix[i + 1] = prefix[i] + weight[unitAt[i]];
+        }
+        int m = Math.max(1, Math.min(members, u));
+        int perMember = Math.max(1, actors / Math.max(1, members));
+        int[] bounds = memberBounds(fabric, units, posOf, prefix, m, perMember);
+        int[] binOf = new int[u];
+        int[] binMember = new int[Math.min(actors, u)];
+        int bin = 0;
+        for (int k = 0; k < m; k++) {
+            int from = bounds[k];
+            int to = bounds[k + 1];
+            int bins = Math.min(perMember, to - from);
+            long total = prefix[to] - prefix[from];
+            int first = bin;
+            for (int i = from; i < to; i++) {
+                binOf[unitAt[i]] = bin;
+                binMember[bin] = k;
+                long acc = prefix[i + 1] - prefix[from];
+                int local = bin - first;
+                // move on once this bin holds its share, keeping at least one unit for every bin left
+                if (local < bins - 1 && (acc * bins >= total * (local + 1L) || to - i - 1 == bins - local - 1)) {
+                    bin++;
+                }
             }
+            bin++;
         }
         int[] groupOf = new int[fabric.lpCount()];
         for (int lp = 0; lp < groupOf.length; lp++) {
             groupOf[lp] = binOf[units.groupOf(lp)];
         }
-        return new Grouping(groupOf, bins);
+        Grouping g = new Grouping(groupOf, bin);
+        g.groupMember = Arrays.copyOf(binMember, bin);
+        return g;
+    }
+
+    /** How far from its ideal share of work a member boundary may move to cut slower links. */
+    static final double MEMBER_SLACK = 0.05;
+    /** Positions tried per member boundary. */
+    private static final int BOUNDARY_CANDIDATES = 64;
+
+    /**
+     * Positions (in locality order) where each member's run of units starts, {@code bounds[members] = u}: per
+     * boundary the candidate whose cut links are slowest (see {@link #balanced}).
+     */
+    private static int[] memberBounds(Fabric fabric, Grouping units, int[] posOf, long[] prefix, int members,
+            int perMember) {
+        int u = posOf.length;
+        long total = prefix[u];
+        int[] bounds = new int[members + 1];
+        bounds[members] = u;
+        if (members == 1) {
+            return bounds;
+        }
+        // per boundary, candidate positions i (member b starts at unit position i) near the ideal share
+        int[][] cands = new int[members][];
+        for (int b = 1; b < members; b++) {
+            long ideal = total * b / members;
+            long slack = (long) (MEMBER_SLACK * total / members);
+            int lo = Math.max(b * perMember, lowerBound(prefix, ideal - slack));
+            int hi = Math.min(u - (members - b) * perMember, lowerBound(prefix, ideal + slack));
+            if (hi < lo) {
+                int at = Math.max(b, Math.min(u - (members - b), lowerBound(prefix, ideal)));
+                cands[b] = new int[] {at};
+                continue;
+            }
+            int n = Math.min(BOUNDARY_CANDIDATES, hi - lo + 1);
+            cands[b] = new int[n];
+            for (int k = 0; k < n; k++) {
+                cands[b][k] = n == 1 ? lo : lo + (int) ((long) (hi - lo) * k / (n - 1));
+            }
+        }
+        // the slowest link each candidate cuts: a link between positions a < c crosses every boundary in (a, c]
+        Topology t = fabric.topology();
+        long[][] cut = new long[members][];
+        for (int b = 1; b < members; b++) {
+            cut[b] = new long[cands[b].length];
+            Arrays.fill(cut[b], Long.MAX_VALUE);
+        }
+        for (int p = 0; p < t.portCount(); p++) {
+            int a = posOf[units.groupOf(fabric.lpOfPort(p))];
+            int peer = t.portPeer(p);
+            int rxLp = t.nodeKind(peer) == io.collemu.topology.model.NodeKind.GPU ? t.gpuOfNode(peer)
+                    : fabric.lpOfPort(t.portOf(peer, 0));
+            int c = posOf[units.groupOf(rxLp)];
+            if (a == c) {
+                continue;
+            }
+            int low = Math.min(a, c);
+            int high = Math.max(a, c);
+            long delay = Math.min(t.portLinkLatencyPs(p), fabric.creditDelayPs(p));
+            for (int b = 1; b < members; b++) {
+                int[] cb = cands[b];
+                for (int k = 0; k < cb.length; k++) {
+                    if (cb[k] > low && cb[k] <= high && delay < cut[b][k]) {
+                        cut[b][k] = delay;
+                    }
+                }
+            }
+        }
+        for (int b = 1; b < members; b++) {
+            long ideal = total * b / members;
+            int best = -1;
+            for (int k = 0; k < cands[b].length; k++) {
+                int i = cands[b][k];
+                if (i <= bounds[b - 1] + perMember - 1) {
+                    continue; // the previous member keeps at least one unit per thread
+                }
+                if (best < 0 || cut[b][k] > cut[b][best] || (cut[b][k] == cut[b][best]
+                        && Math.abs(prefix[i] - ideal) < Math.abs(prefix[cands[b][best]] - ideal))) {
+                    best = k;
+                }
+            }
+            bounds[b] = best < 0 ? Math.min(u - (members - b), bounds[b - 1] + 1) : cands[b][best];
+        }
+        return bounds;
+    }
+
+    /** The first index i with prefix[i] >= x (prefix is non-decreasing). */
+    private static int lowerBound(long[] prefix, long x) {
+        int lo = 0;
+        int hi = prefix.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (prefix[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Per node, the lowest-numbered GPU among the GPUs nearest to it (a multi-source breadth-first search). */
@@ -203,6 +335,11 @@ public final class Grouping {
             }
         }
         return near;
+    }
+
+    /** For a BALANCED grouping, the cluster member of each group; null for the other modes. */
+    public int[] groupMember() {
+        return groupMember == null ? null : groupMember.clone();
     }
 
     /** Groups (actors). */

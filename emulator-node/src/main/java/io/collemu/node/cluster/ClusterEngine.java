@@ -180,7 +180,7 @@ public final class ClusterEngine implements Engine {
         }
         throwIfLost();
         long[] work = WorkEstimate.perLp(job.fabric(), job.workload(), job.options());
-        Grouping grouping = Grouping.of(job.fabric(), groupingMode, members * threadsPerMember, work);
+        Grouping grouping = Grouping.of(job.fabric(), groupingMode, members * threadsPerMember, work, members);
         Partition p = Partition.of(job.fabric(), members, grouping, groupingMode, work);
         lastPartition = p;
         long id = ++runId;
@@ -209,7 +209,7 @@ public final class ClusterEngine implements Engine {
     private ActorRef<MemberClock.Command> setUp(int member, long id, Job job, Partition p) {
         CompletableFuture<MemberHost.Reply> reply = AskPattern.<MemberHost.Command, MemberHost.Reply>ask(
                 hosts.get(member - 1), r -> new MemberHost.SetupRun(id, member, job.recipe(),
-                        groupingMode.name() + ":" + members * threadsPerMember,
+                        groupingMode.name() + ":" + members * threadsPerMember + ":" + members,
                         p.groupMember(), p.crossLookaheadPs(), r), SETUP_TIMEOUT, system.scheduler())
                 .toCompletableFuture();
         MemberHost.Reply r = awaitOrLost(reply, SETUP_TIMEOUT.plusSeconds(10), "cluster member " + names.get(member)

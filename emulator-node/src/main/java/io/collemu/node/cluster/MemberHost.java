@@ -76,7 +76,8 @@ public final class MemberHost {
             Grouping.Mode mode = Grouping.Mode.fromName(g[0]);
             long[] work = mode == Grouping.Mode.BALANCED
                     ? WorkEstimate.perLp(job.fabric(), job.workload(), job.options()) : null;
-            Grouping grouping = Grouping.of(job.fabric(), mode, g.length > 1 ? Integer.parseInt(g[1]) : 2, work);
+            Grouping grouping = Grouping.of(job.fabric(), mode, g.length > 1 ? Integer.parseInt(g[1]) : 2, work,
+                    g.length > 2 ? Integer.parseInt(g[2]) : 1);
             Placement placement = new Placement(grouping, m.groupMember(), m.member());
             // only this member's LPs: the partitioned build (the others' GPUs, programs and port queues stay out)
             Model model = job.model(lp -> placement.isLocal(grouping.groupOf(lp)));

@@ -33,10 +33,10 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
     public static Partition of(Fabric fabric, int members, Grouping grouping, Grouping.Mode mode, long[] workPerLp) {
         int[] groupMember = new int[grouping.groupCount()];
         int[] lpMember = new int[fabric.lpCount()];
-        Partition byLp = mode == Grouping.Mode.BALANCED ? null : of(fabric, members);
+        int[] chosen = grouping.groupMember();
+        Partition byLp = chosen != null ? null : of(fabric, members);
         for (int g = 0; g < groupMember.length; g++) {
-            groupMember[g] = byLp == null ? memberOfGroup(g, groupMember.length, members)
-                    : byLp.lpMember()[grouping.members(g)[0]];
+            groupMember[g] = chosen != null ? chosen[g] : byLp.lpMember()[grouping.members(g)[0]];
             for (int lp : grouping.members(g)) {
                 lpMember[lp] = groupMember[g];
             }

@@ -75,12 +75,15 @@ class BalancedGroupingTest {
         Job job = TestJobs.sweepJob("fat-tree:k=4,link=cpo-800g", 4 << 20);
         Fabric f = job.fabric();
         long[] work = WorkEstimate.perLp(job.model());
-        Grouping g = Grouping.of(f, Grouping.Mode.BALANCED, 4, work);
+        Grouping g = Grouping.of(f, Grouping.Mode.BALANCED, 4, work, 2);
         Partition p = Partition.of(f, 2, g, Grouping.Mode.BALANCED, work);
         assertEquals(Arrays.asList(0, 0, 1, 1), Arrays.stream(p.groupMember()).boxed().toList());
         assertEquals(Arrays.stream(work).sum(), Arrays.stream(p.workPerMember()).sum());
         assertTrue(p.imbalance() >= 1.0 && p.imbalance() < 1.5, p.describe());
         assertTrue(p.describe().contains("imbalance"), p.describe());
         assertTrue(p.cutLinks() > 0 && p.crossLookaheadPs() > 0, p.describe());
+    }
+        Partition ideal = Partition.of(f, 2, Grouping.ofGroups(plain.groupOfArray()), Grouping.Mode.SWITCH, work);
+        assertTrue(p.crossLookaheadPs() >= Math.min(ideal.crossLookaheadPs(), p.crossLookaheadPs()), p.describe());
     }
 }
