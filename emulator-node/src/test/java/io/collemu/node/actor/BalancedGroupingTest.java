@@ -83,7 +83,4 @@ class BalancedGroupingTest {
         assertTrue(p.describe().contains("imbalance"), p.describe());
         assertTrue(p.cutLinks() > 0 && p.crossLookaheadPs() > 0, p.describe());
     }
-        Partition ideal = Partition.of(f, 2, Grouping.ofGroups(plain.groupOfArray()), Grouping.Mode.SWITCH, work);
-        assertTrue(p.crossLookaheadPs() >= Math.min(ideal.crossLookaheadPs(), p.crossLookaheadPs()), p.describe());
-    }
 }
