@@ -50,10 +50,23 @@ public final class DelayRelay implements AutoCloseable {
     private void acceptLoop() {
         int served = 0;
         while (!closed && served < MAX_CONNECTIONS) {
+            Socket in;
             try {
-                Socket in = server.accept();
+                in = server.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            try {
                 Socket out = new Socket();
-                out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
+                try {
+                    out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
+                } catch (IOException e) {
+                    // the member behind is not listening yet (it binds after its peers start dialling): refuse
+                    // this one connection, as the member itself would, and serve the next
+                    closeQuietly(in);
+                    served++;
+                    continue;
+                }
                 in.setTcpNoDelay(true);
                 out.setTcpNoDelay(true);
                 synchronized (sockets) {
@@ -64,10 +77,7 @@ public final class DelayRelay implements AutoCloseable {
                 pump(out, in, "relay-" + served + "-back");
                 served++;
             } catch (IOException e) {
-                if (!closed) {
-                    System.err.println("relay: " + e.getMessage());
-                }
-                return;
+                closeQuietly(in);
             }
         }
     }
