@@ -36,10 +36,15 @@ public final class ActorEngine implements Engine {
      * @param grouping   which LPs share an actor
      * @param throughput messages an actor handles before it yields its thread
      */
-    public record Settings(int threads, Grouping.Mode grouping, int throughput) {
-        /** The given threads and grouping, 64 messages per turn. */
+    public record Settings(int threads, Grouping.Mode grouping, int throughput, long minParallelWork) {
+        /** The given threads and grouping, 64 messages per turn, one group below {@link Grouping#MIN_PARALLEL_WORK}. */
         public static Settings of(int threads, Grouping.Mode grouping) {
-            return new Settings(threads, grouping, 64);
+            return new Settings(threads, grouping, 64, Grouping.MIN_PARALLEL_WORK);
+        }
+
+        /** The same, but a balanced grouping always makes one group per thread (tests of the parallel path). */
+        public Settings alwaysParallel() {
+            return new Settings(threads, grouping, throughput, 0);
         }
 
         /** The Pekko configuration of the LP dispatcher, over the defaults. */
@@ -73,7 +78,8 @@ public final class ActorEngine implements Engine {
         Grouping.Mode mode = settings.grouping();
         return Behaviors.receive((ctx, req) -> {
             Model model = req.model();
-            Placement placement = Placement.single(Grouping.of(model, mode, settings.threads()));
+            Placement placement = Placement.single(Grouping.of(model, mode, settings.threads(),
+                    settings.minParallelWork()));
             MemberClock.Plan plan = new MemberClock.Plan(model, placement, Long.MAX_VALUE, req.startPs(), DISPATCHER,
                     req.progress());
             ActorRef<MemberClock.Command>[] clocks = new ActorRef[] {

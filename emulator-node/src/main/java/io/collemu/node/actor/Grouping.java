@@ -88,13 +88,18 @@ public final class Grouping {
      * engine on two groups, while pkt-ar128 (22 M segment-hops) ran at 1.33x; 2 M is where the saving of a
      * second thread (half the work, about 0.2 s at 5 M segment-hops/s) meets the hand-offs of a typical run.
      */
-    static final long MIN_PARALLEL_WORK = 2_000_000;
+    public static final long MIN_PARALLEL_WORK = 2_000_000;
 
     /**
      * The grouping of a model's LPs into {@code actors} groups (one when the estimated work is below
      * {@link #MIN_PARALLEL_WORK}) or, other than BALANCED, as the mode says.
      */
     public static Grouping of(Model model, Mode mode, int actors) {
+        return of(model, mode, actors, MIN_PARALLEL_WORK);
+    }
+
+    /** As {@link #of(Model, Mode, int)} with another threshold for one group ({@code 0}: never one group). */
+    public static Grouping of(Model model, Mode mode, int actors, long minParallelWork) {
         if (mode != Mode.BALANCED) {
             return of(model.fabric(), mode, actors, null);
         }
@@ -103,7 +108,7 @@ public final class Grouping {
         for (long w : work) {
             total += w;
         }
-        return of(model.fabric(), mode, total < MIN_PARALLEL_WORK ? 1 : actors, work);
+        return of(model.fabric(), mode, total < minParallelWork ? 1 : actors, work);
     }
 
     /**

@@ -176,9 +176,11 @@ class FaultTest {
         Fabric f = withFaults(clean, faults("link-flap,link=" + busiestUplink(clean, base) + ",at="
                 + base.durationPs() / 4 + "ps,for=500us", "ber,link=leaf1/spine1,ber=7e-4"));
         ExecutionResult seq = run(f, s, 16 << 10, EngineKind.SEQUENTIAL, 1);
-        for (int threads : new int[] {1, 2}) {
-            ExecutionResult act = run(f, s, 16 << 10, EngineKind.ACTORS, threads);
-            assertArrayEquals(seq.instanceEndPs(), act.instanceEndPs(), threads + " threads");
+        for (int k = 0; k < 4; k++) {
+            int threads = 1 + k % 2;
+            Grouping.Mode mode = k < 2 ? Grouping.Mode.SWITCH : Grouping.Mode.BALANCED;
+            ExecutionResult act = TestRuns.runSchedule(f, s, 16 << 10, EngineKind.ACTORS, threads, mode);
+            assertArrayEquals(seq.instanceEndPs(), act.instanceEndPs(), threads + " threads, " + mode);
             assertArrayEquals(seq.faults().retransmittedBytes(), act.faults().retransmittedBytes());
             assertEquals(seq.latencyNs(), act.latencyNs());
             for (int p = 0; p < seq.portsById().length; p++) {

@@ -43,7 +43,8 @@ class NcclModeTest {
         return new RunSettings(new TopologySource(spec, null, true, null, RoutingMode.ECMP),
                 new SweepSpec(List.of(kind), algorithm, sizes, 0, 1, 0), ModelOptions.defaults(segmentBytes, 1),
                 new Fidelity(Fidelity.Mode.NCCL, protocol, null, true),
-                EngineSettings.local(engine, ActorEngine.Settings.of(threads, grouping)), null, Map.of());
+                EngineSettings.local(engine, ActorEngine.Settings.of(threads, grouping).alwaysParallel()), null,
+                Map.of());
     }
 
     static RunResult.Sweep run(String spec, CollectiveKind kind, String algorithm, String protocol, List<Long> sizes,

@@ -26,9 +26,9 @@ public final class TestRuns {
         return new Fabric(TopologySpecs.parse(spec));
     }
 
-    /** An engine in this JVM. */
+    /** An engine in this JVM; a balanced grouping always with one group per thread, however small the run. */
     public static Engine engine(EngineKind kind, int threads, Grouping.Mode grouping) {
-        return Engines.create(EngineSettings.local(kind, ActorEngine.Settings.of(threads, grouping)));
+        return Engines.create(EngineSettings.local(kind, ActorEngine.Settings.of(threads, grouping).alwaysParallel()));
     }
 
     /** One sweep step as a run does it: ranks in rail-aware order, {@code iterations} calls back to back. */
