@@ -38,11 +38,42 @@ public final class CollemuCommand implements Runnable {
         System.exit(execute(System.out, System.err, args));
     }
 
+    /** {@code s} with control characters shown as \\uXXXX, cut to 60 characters. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 60; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return s.length() > 60 ? b + "..." : b.toString();
+    }
+
     /** Runs the command line with the given streams; returns the exit code. */
     public static int execute(PrintStream out, PrintStream err, String... args) {
         CommandLine cl = new CommandLine(new CollemuCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        // a path the platform cannot hold (a NUL byte) is a user's mistake: say so without the JDK's exception
+        cl.registerConverter(java.nio.file.Path.class, v -> {
+            try {
+                return java.nio.file.Path.of(v);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new CommandLine.TypeConversionException("'" + printable(v) + "' is not a usable path ("
+                        + e.getReason() + ")");
+            }
+        });
+        // a list flag given only separators ("--link ,") names nothing: refuse it before any command reads it[0]
+        cl.setExecutionStrategy(parsed -> {
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                for (CommandLine.Model.OptionSpec o : p.matchedOptions()) {
+                    if (o.getValue() instanceof java.util.Collection<?> c && c.isEmpty()) {
+                        throw new CommandLine.ParameterException(p.commandSpec().commandLine(),
+                                o.longestName() + ": an empty list");
+                    }
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setParameterExceptionHandler((ex, a) -> {
             String name = ex.getCommandLine().getCommandName();
             err.println("collemu " + ("collemu".equals(name) ? "" : name + ": ") + oneLine(ex.getMessage())

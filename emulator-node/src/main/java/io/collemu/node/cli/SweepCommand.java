@@ -107,6 +107,9 @@ public final class SweepCommand implements Callable<Integer> {
         List<Long> seedAxis = seeds.isEmpty() ? List.of(scenario.seed) : seeds;
         List<String> workloads = scenario.profile != null ? List.of(scenario.profile.split(","))
                 : scenario.collectives;
+        if (workloads.isEmpty()) {
+            throw new UserError("--profile: '" + scenario.profile + "' names no profile");
+        }
         boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--topology");
         List<Grid.Point> out = new ArrayList<>();
         for (String t : topologies) {

@@ -87,7 +87,12 @@ class BadInputTest {
                         "is not a time"),
                 Arguments.of(List.of("run", "--sizes", "1M", "--ib-timeout", "40"), "--ib-timeout"),
                 Arguments.of(List.of("run", "--sizes", "1M", "--random-faults", "-1"), "--random-faults"),
-                Arguments.of(List.of("run", "--sizes", "1M", "--faults", "/nonexistent/faults.yaml"), "--faults"));
+                Arguments.of(List.of("run", "--sizes", "1M", "--faults", "/nonexistent/faults.yaml"), "--faults"),
+                // found by FlagCampaignTest: list flags of only separators, a NUL byte in a path
+                Arguments.of(List.of("compare", "--link", ",", "--sizes", "1M"), "--link: an empty list"),
+                Arguments.of(List.of("sweep", "--collective", ",", "--sizes", "1M"), "--collective: an empty list"),
+                Arguments.of(List.of("sweep", "--profile", ","), "names no profile"),
+                Arguments.of(List.of("run", "--sizes", "1M", "--faults", "a\u0000b"), "is not a usable path"));
     }
 
     @ParameterizedTest(name = "{0}")
