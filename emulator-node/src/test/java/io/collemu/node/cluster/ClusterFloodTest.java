@@ -94,7 +94,8 @@ class ClusterFloodTest {
             double[] idle = awaitIdle(node.pid(), 6);
             String figures = String.format("flood: %d + %d connections sent in %.1f + %.1f s; node CPU over quiet "
                     + "seconds after it: %s of a core; node log so far: %d lines, %d bytes", early.sent(),
-                    flood.sent(), early.seconds(), flood.seconds(), Arrays.toString(idle), countLines(log),
+                    flood.sent(), early.seconds(), flood.seconds(), Arrays.stream(idle).mapToObj(f ->
+                            String.format(java.util.Locale.ROOT, "%.3f", f)).toList(), countLines(log),
                     Files.size(log));
             System.out.println(figures);
             assertEquals(200, flood.sent(), "every connection of the flood was accepted; " + figures);
@@ -194,7 +195,9 @@ class ClusterFloodTest {
             long nowTicks = cpuTicks(pid);
             long now = System.nanoTime();
             double fraction = (nowTicks - ticks) / TICKS_PER_SECOND / ((now - t) / 1e9);
-            fractions.add(Math.round(fraction * 100) / 100.0);
+            // raw, not rounded: the loop below and the caller's assertion must compare the same number (a rounded
+            // 0.296 printed as 0.3 ended the loop as idle and then failed the assertion as not idle)
+            fractions.add(fraction);
             ticks = nowTicks;
             t = now;
             if (fraction < IDLE_CORE_FRACTION) {

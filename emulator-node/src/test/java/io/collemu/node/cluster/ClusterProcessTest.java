@@ -180,6 +180,52 @@ class ClusterProcessTest {
         assertTrue(Files.size(summary.getParent().resolve("collectives.csv")) > 0);
     }
 
+    /**
+     * The leader killed mid-run (not a clean leave): its member notices it unreachable, goes back to waiting for
+     * its seed, and serves the next leader on that address.
+     */
+    @Test
+    @Timeout(240)
+    void shouldServeTheNextLeaderAfterTheLeaderIsKilled() throws Exception {
+        int seed = freePort();
+        Process member = startNode(seed, tmp.resolve("member.log"));
+        Path first = Files.createDirectories(tmp.resolve("first"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                CollemuCommand.class.getName(), "run", "--topology",
+                "rail-optimized:gpus=32,gpus-per-server=8,scale-up=nvlink4,link=pluggable-dsp-800g", "--engine",
+                "actors", "--collective", "all-reduce", "--sizes", "64K:1G:x2", "--no-progress", "--out",
+                first.toString(), "--members", "2", "--port", String.valueOf(seed), "--member-wait", "90",
+                "--threads", "1");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(tmp.resolve("leader.log").toFile());
+        Process leader = pb.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            Path summary = null;
+            while (System.nanoTime() < deadline && leader.isAlive() && summary == null) {
+                try (Stream<Path> s = Files.list(first)) {
+                    summary = s.filter(Files::isDirectory).map(d -> d.resolve("summary.json"))
+                            .filter(Files::exists).findFirst().orElse(null);
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(summary != null, "the first leader never wrote a step:\n"
+                    + Files.readString(tmp.resolve("leader.log")));
+        } finally {
+            leader.destroyForcibly();
+            leader.waitFor(20, TimeUnit.SECONDS);
+        }
+        // the same port, a new leader: the member must come back to it by itself
+        Path second = Files.createDirectories(tmp.resolve("second"));
+        Result r = collemu("run", "--topology", "single-switch:gpus=4,link=cpo-800g", "--engine", "actors",
+                "--sizes", "1M", "--no-progress", "--out", second.toString(), "--members", "2", "--port",
+                String.valueOf(seed), "--member-wait", "120", "--threads", "1");
+        assertEquals(0, r.code(), r.err() + "\nmember log:\n" + Files.readString(tmp.resolve("member.log")));
+        assertTrue(r.out().contains("partition: 2 members"), r.out());
+        assertTrue(member.isAlive(), "the member still serves");
+    }
+
     @Test
     @Timeout(60)
     void shouldGiveUpWithAClearMessageWhenMembersNeverCome() throws Exception {
