@@ -35,16 +35,17 @@ public final class ActorEngine implements Engine {
      * @param threads    dispatcher threads, at least 1
      * @param grouping   which LPs share an actor
      * @param throughput messages an actor handles before it yields its thread
+     * @param forceParallel a balanced grouping makes one group per thread even for a run too small to gain
      */
-    public record Settings(int threads, Grouping.Mode grouping, int throughput, long minParallelWork) {
-        /** The given threads and grouping, 64 messages per turn, one group below {@link Grouping#MIN_PARALLEL_WORK}. */
+    public record Settings(int threads, Grouping.Mode grouping, int throughput, boolean forceParallel) {
+        /** The given threads and grouping, 64 messages per turn; a small balanced run is one group. */
         public static Settings of(int threads, Grouping.Mode grouping) {
-            return new Settings(threads, grouping, 64, Grouping.MIN_PARALLEL_WORK);
+            return new Settings(threads, grouping, 64, false);
         }
 
         /** The same, but a balanced grouping always makes one group per thread (tests of the parallel path). */
         public Settings alwaysParallel() {
-            return new Settings(threads, grouping, throughput, 0);
+            return new Settings(threads, grouping, throughput, true);
         }
 
         /** The Pekko configuration of the LP dispatcher, over the defaults. */
@@ -79,7 +80,7 @@ public final class ActorEngine implements Engine {
         return Behaviors.receive((ctx, req) -> {
             Model model = req.model();
             Placement placement = Placement.single(Grouping.of(model, mode, settings.threads(),
-                    settings.minParallelWork()));
+                    settings.forceParallel()));
             MemberClock.Plan plan = new MemberClock.Plan(model, placement, Long.MAX_VALUE, req.startPs(), DISPATCHER,
                     req.progress());
             ActorRef<MemberClock.Command>[] clocks = new ActorRef[] {

@@ -42,11 +42,16 @@ public final class Grouping {
     private final int[] groupOf;
     private final int[][] members;
     private final int[] localIndexOf;
-    /** BALANCED only: the member of each group (null otherwise). Set once, before the grouping is shared. */
-    private int[] groupMember;
+    /** BALANCED only: the member of each group (null otherwise). */
+    private final int[] groupMember;
 
     private Grouping(int[] groupOf, int groups) {
+        this(groupOf, groups, null);
+    }
+
+    private Grouping(int[] groupOf, int groups, int[] groupMember) {
         this.groupOf = groupOf;
+        this.groupMember = groupMember;
         int[] count = new int[groups];
         for (int g : groupOf) {
             count[g]++;
@@ -88,18 +93,18 @@ public final class Grouping {
      * engine on two groups, while pkt-ar128 (22 M segment-hops) ran at 1.33x; 2 M is where the saving of a
      * second thread (half the work, about 0.2 s at 5 M segment-hops/s) meets the hand-offs of a typical run.
      */
-    public static final long MIN_PARALLEL_WORK = 2_000_000;
+    static final long MIN_PARALLEL_WORK = 2_000_000;
 
     /**
      * The grouping of a model's LPs into {@code actors} groups (one when the estimated work is below
      * {@link #MIN_PARALLEL_WORK}) or, other than BALANCED, as the mode says.
      */
     public static Grouping of(Model model, Mode mode, int actors) {
-        return of(model, mode, actors, MIN_PARALLEL_WORK);
+        return of(model, mode, actors, false);
     }
 
-    /** As {@link #of(Model, Mode, int)} with another threshold for one group ({@code 0}: never one group). */
-    public static Grouping of(Model model, Mode mode, int actors, long minParallelWork) {
+    /** As {@link #of(Model, Mode, int)}; {@code alwaysParallel} makes {@code actors} groups however small the run. */
+    public static Grouping of(Model model, Mode mode, int actors, boolean alwaysParallel) {
         if (mode != Mode.BALANCED) {
             return of(model.fabric(), mode, actors, null);
         }
@@ -109,9 +114,8 @@ public final class Grouping {
             total += w;
         }
         Fabric fabric = model.fabric();
-        boolean parallel = actors > 1 && total >= minParallelWork
-                && (minParallelWork == 0 || eventsPerWindow(fabric, work, total, model.options().segmentBytes())
-                        >= MIN_EVENTS_PER_WINDOW);
+        boolean parallel = actors > 1 && (alwaysParallel || total >= MIN_PARALLEL_WORK
+                && eventsPerWindow(fabric, work, total, model.options().segmentBytes()) >= MIN_EVENTS_PER_WINDOW);
         return of(fabric, mode, parallel ? actors : 1, work);
     }
 
@@ -265,9 +269,7 @@ public final class Grouping {
         for (int lp = 0; lp < groupOf.length; lp++) {
             groupOf[lp] = binOf[units.groupOf(lp)];
         }
-        Grouping g = new Grouping(groupOf, bin);
-        g.groupMember = Arrays.copyOf(binMember, bin);
-        return g;
+        return new Grouping(groupOf, bin, Arrays.copyOf(binMember, bin));
     }
 
     /** How far from its ideal share of work a member boundary may move to cut slower links. */

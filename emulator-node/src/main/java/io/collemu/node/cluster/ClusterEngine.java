@@ -208,9 +208,9 @@ public final class ClusterEngine implements Engine {
     /** Has member {@code member} build the job and spawn its clock. */
     private ActorRef<MemberClock.Command> setUp(int member, long id, Job job, Partition p) {
         CompletableFuture<MemberHost.Reply> reply = AskPattern.<MemberHost.Command, MemberHost.Reply>ask(
-                hosts.get(member - 1), r -> new MemberHost.SetupRun(id, member, job.recipe(),
-                        groupingMode.name() + ":" + members * threadsPerMember + ":" + members,
-                        p.groupMember(), p.crossLookaheadPs(), r), SETUP_TIMEOUT, system.scheduler())
+                hosts.get(member - 1), r -> new MemberHost.SetupRun(id, member, job.recipe(), groupingMode.name(),
+                        members * threadsPerMember, members, p.groupMember(), p.crossLookaheadPs(), r),
+                SETUP_TIMEOUT, system.scheduler())
                 .toCompletableFuture();
         MemberHost.Reply r = awaitOrLost(reply, SETUP_TIMEOUT.plusSeconds(10), "cluster member " + names.get(member)
                 + " setting up run " + id);

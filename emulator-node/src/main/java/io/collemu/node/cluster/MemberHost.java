@@ -42,8 +42,8 @@ public final class MemberHost {
      * Build the job of {@code recipe}, group its LPs as {@code grouping} names, host the groups with
      * {@code groupMember[g] == member}, reply with the clock.
      */
-    public record SetupRun(long runId, int member, byte[] recipe, String grouping, int[] groupMember,
-            long crossLookaheadPs, ActorRef<Reply> replyTo) implements Command, ClusterMessage {
+    public record SetupRun(long runId, int member, byte[] recipe, String grouping, int groups, int members,
+            int[] groupMember, long crossLookaheadPs, ActorRef<Reply> replyTo) implements Command, ClusterMessage {
     }
 
     /** The member's clock for a run is ready. */
@@ -72,12 +72,10 @@ public final class MemberHost {
             org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
         try {
             Job job = factory.job(m.recipe());
-            String[] g = m.grouping().split(":");
-            Grouping.Mode mode = Grouping.Mode.fromName(g[0]);
+            Grouping.Mode mode = Grouping.Mode.fromName(m.grouping());
             long[] work = mode == Grouping.Mode.BALANCED
                     ? WorkEstimate.perLp(job.fabric(), job.workload(), job.options()) : null;
-            Grouping grouping = Grouping.of(job.fabric(), mode, g.length > 1 ? Integer.parseInt(g[1]) : 2, work,
-                    g.length > 2 ? Integer.parseInt(g[2]) : 1);
+            Grouping grouping = Grouping.of(job.fabric(), mode, m.groups(), work, m.members());
             Placement placement = new Placement(grouping, m.groupMember(), m.member());
             // only this member's LPs: the partitioned build (the others' GPUs, programs and port queues stay out)
             Model model = job.model(lp -> placement.isLocal(grouping.groupOf(lp)));
