@@ -52,4 +52,42 @@ public interface RankSchedule {
 
     /** @return send only: true to wait for the whole dependency, false for byte-overlap pipelining */
     boolean depWhole(int op, int k);
+
+    /** {@link #combine}: the op's bytes cross the fabric as they are (every schedule but NVLS). */
+    int COMBINE_NONE = 0;
+    /**
+     * {@link #combine}: an NVLS multicast store. This rank sends the same bytes (same offset, same length) to
+     * {@link #combineSize} peers, and the NVSwitch replicates them: the rank's own link carries one copy. The
+     * receives are plain overwrites.
+     */
+    int COMBINE_MULTICAST = 1;
+    /**
+     * {@link #combine}: an NVLS in-switch reduction. {@link #combineSize} ranks each send their bytes of one piece
+     * to the same receiver (sends of one {@link #combineGroup} to one peer), and the NVSwitch adds them and
+     * delivers the sum once: the receiver's link carries one copy and the GPU does not reduce. The receives still
+     * {@link #reduces reduce}, so the data are the same as a direct reduce-scatter's.
+     */
+    int COMBINE_REDUCE = 2;
+
+    /**
+     * How the switch combines this op with its siblings ({@link #COMBINE_NONE}, {@link #COMBINE_MULTICAST},
+     * {@link #COMBINE_REDUCE}); for a receive, how its bytes were combined. Siblings have equal bytes, so the
+     * engine cuts them into the same segments.
+     */
+    default int combine(int op) {
+        return COMBINE_NONE;
+    }
+
+    /**
+     * @return send only, with a combine: the id of its sibling group, the same for every sibling (for a
+     *         multicast, among this rank's sends; for a reduction, among the sends to the same receiver)
+     */
+    default long combineGroup(int op) {
+        return 0;
+    }
+
+    /** @return send only: the number of sibling sends in its combine group (1 without a combine) */
+    default int combineSize(int op) {
+        return 1;
+    }
 }

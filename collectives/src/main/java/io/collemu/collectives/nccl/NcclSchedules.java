@@ -37,8 +37,23 @@ public final class NcclSchedules {
     public static final String TREE = Collectives.TREE;
     /** Name of NCCL's all-to-all with PXN relays. */
     public static final String PXN = "pxn";
+    /** Name of NCCL's NVLS all-reduce (in-switch reduction and multicast on one NVSwitch domain). */
+    public static final String NVLS = NvlsAllReduce.NAME;
 
     private NcclSchedules() {
+    }
+
+    /**
+     * NCCL's NVLS all-reduce ({@link NvlsAllReduce}) for an all-reduce request whose ranks share one NVSwitch domain
+     * and whose channels are NVLS channels; the request's algorithm name is not read.
+     *
+     * @throws CollectiveException for another kind or fewer than 2 ranks
+     */
+    public static Schedule nvls(CollectiveRequest request) {
+        if (request == null) {
+            throw new CollectiveException("nvls schedule: a request must be given");
+        }
+        return NvlsAllReduce.create(request);
     }
 
     /**
