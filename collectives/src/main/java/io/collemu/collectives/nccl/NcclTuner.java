@@ -144,6 +144,14 @@ public final class NcclTuner {
         return sys.compCap() >= 60 && sys.nNodes() == sys.nRanks();
     }
 
+    /**
+     * NCCL's NVLS efficiency for this GPU, {@code nvlsEfficiency[compCapIndex]} (v2.30.7-1, src/graph/tuning.cc:139-144:
+     * 0.85 on SM90, 0.74 on SM100): the share of the NVLink bandwidth NVLS traffic gets through the NVSwitch.
+     */
+    public double nvlsEfficiency() {
+        return NcclTables.NVLS_EFFICIENCY[cci()];
+    }
+
     private int cci() {
         return NcclTables.compCapIndex(sys.compCap());
     }

@@ -43,7 +43,8 @@ public final class ScenarioOptions {
     List<String> collectives = new ArrayList<>(List.of("all-reduce", "all-to-all"));
 
     @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "auto",
-            description = "ring, tree, halving-doubling, hierarchical, direct, pairwise or auto (default: "
+            description = "ring, tree, halving-doubling, hierarchical, direct, pairwise, nvls (nccl mode, "
+                + "all-reduce on one NVSwitch domain) or auto (default: "
                 + "${DEFAULT-VALUE}).")
     String algorithm;
 
@@ -179,7 +180,9 @@ public final class ScenarioOptions {
             kinds.add(CollectiveKind.fromName(c.trim()));
         }
         for (CollectiveKind k : kinds) {
-            if (!"auto".equals(algorithm) && !Collectives.algorithms(k).contains(algorithm)) {
+            boolean nvls = "nvls".equals(algorithm) && k == CollectiveKind.ALL_REDUCE
+                    && !"ideal".equalsIgnoreCase(fidelity.trim()); // NCCL's NVLS: the nccl mode's planner decides
+            if (!"auto".equals(algorithm) && !nvls && !Collectives.algorithms(k).contains(algorithm)) {
                 throw new UserError("--algorithm: '" + algorithm + "' does not serve " + k.cliName() + " (valid: "
                         + String.join(", ", Collectives.algorithms(k)) + ")");
             }

@@ -40,7 +40,7 @@ public final class KryoSerializer extends JSerializer {
             Coordinator.MemberFailed.class,
             LpReport.class, LpReport[].class, PortStats.class, PortStats[].class, Histogram.class,
             MemberHost.SetupRun.class, MemberHost.ClockReady.class, MemberHost.SetupFailed.class,
-            ActorRef[].class, LpReport.FaultReport.class);
+            ActorRef[].class, LpReport.FaultReport.class, Segment[].class);
     static final int FIRST_ID = 100;
     /** Id of the concrete typed ActorRef class (registered by name: it is Pekko-internal). */
     static final int ACTOR_REF_ID = 99;

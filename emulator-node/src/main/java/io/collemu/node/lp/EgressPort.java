@@ -1,5 +1,6 @@
 package io.collemu.node.lp;
 
+import io.collemu.collectives.RankSchedule;
 import io.collemu.topology.model.NodeKind;
 import io.collemu.topology.model.Topology;
 
@@ -102,9 +103,19 @@ public final class EgressPort {
         return (long) Math.ceil(bits * 1e12 / rateBps);
     }
 
+    /**
+     * Queues a segment. At a GPU's own port an NVLS multicast store takes twice its protocol bytes: the copy it
+     * stores, and the GPU's own copy of the piece that the switch read for the reduction ({@link SwitchCombine}).
+     */
     void enqueue(Segment s, long nowPs) {
+        boolean store = s.combine == RankSchedule.COMBINE_MULTICAST && s.hops == 0;
+        enqueue(s, nowPs, store ? 2L * s.protocolBytes : s.protocolBytes);
+    }
+
+    /** Queues a segment that takes {@code chargedProtocolBytes} of protocol lines on this link (0: nothing). */
+    void enqueue(Segment s, long nowPs, long chargedProtocolBytes) {
         s.enqueuePs = nowPs;
-        s.wireBytes = (int) wireBytes(s.protocolBytes);
+        s.wireBytes = chargedProtocolBytes == 0 ? 0 : (int) wireBytes(chargedProtocolBytes);
         queue.add(s);
         waitingBytes += s.wireBytes;
         if (waitingBytes > peakWaitingBytes) {
@@ -187,7 +198,34 @@ public final class EgressPort {
             int next = s.path[s.hops];
             ctx.send(fabric.lpOfPort(next), now + linkLatencyPs + peerSwitchLatencyPs, EventKinds.ARRIVE, s, 0);
         }
+        if (s.siblings != null) {
+            replicate(s, ctx, fabric);
+        }
         return true;
+    }
+
+    /**
+     * NVLS multicast: the stored segment's other copies reach the switch with it, each going on along its own path
+     * (they took no time on this link and hold no buffer credit). Every copy's path starts at this port.
+     */
+    private void replicate(Segment s, LpContext ctx, Fabric fabric) {
+        long now = ctx.nowPs();
+        Segment[] copies = s.siblings;
+        s.siblings = null;
+        if (peerGpuLp >= 0) {
+            throw new IllegalStateException("port " + port + ": an NVLS multicast needs a switch behind the GPU's link");
+        }
+        for (Segment c : copies) {
+            c.upstreamLp = ownerLp;
+            c.upstreamPort = port;
+            c.creditBytes = 0;
+            c.wireBytes = 0;
+            c.enqueuePs = s.enqueuePs;
+            c.queuedPs = s.queuedPs;
+            c.hops++;
+            ctx.send(fabric.lpOfPort(c.path[c.hops]), now + linkLatencyPs + peerSwitchLatencyPs, EventKinds.ARRIVE,
+                    c, 0);
+        }
     }
 
     private boolean lostAfterTx(Segment s, long now) {

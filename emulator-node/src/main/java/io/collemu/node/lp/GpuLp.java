@@ -226,7 +226,7 @@ public final class GpuLp implements Lp {
     private void pumpStream(InstanceExec e, int s, LpContext ctx) {
         Segment g;
         while ((g = e.takeSegment(s, ctx)) != null) {
-            segmentsInjected++;
+            segmentsInjected += 1 + (g.siblings == null ? 0 : g.siblings.length);
             if (g.path == null) {
                 // fault mode: no route from this GPU to the destination; lost here
                 segmentsLostAtSource++;
@@ -313,9 +313,10 @@ public final class GpuLp implements Lp {
     private void onTxDone(Segment s, int localPort, LpContext ctx) {
         int instance = s.instance;
         EgressPort p = ports[localPort];
+        int copies = s.siblings == null ? 0 : s.siblings.length; // an NVLS store's copies leave with it
         boolean forwarded = p.finishTx(s, ctx, fabric);
         InstanceExec e = execForInstance(instance);
-        e.segmentSent();
+        e.segmentsSent(1 + copies);
         if (!forwarded) {
             onLoss(s, ctx);
         }

@@ -44,6 +44,19 @@ final class InstanceExec {
     private final int[] curDstGpu;
     private final long[] curFlowHash;
     private final int[] curMatchOp;
+    /** Per stream, the current op's switch combining (NVLS), its sibling group and the group's size. */
+    private final int[] curCombine;
+    private final long[] curCombineGroup;
+    private final int[] curCombineSize;
+    /**
+     * Per stream, when the current op is an NVLS multicast store: its other copies, the sibling ops that follow it
+     * in the stream (their destination, receive, flow hash and path), sent with it segment by segment; else null.
+     */
+    private final int[][] sibOp;
+    private final int[][] sibDst;
+    private final int[][] sibMatch;
+    private final long[][] sibHash;
+    private final int[][][] sibPath;
     /** Per stream, the route of the current op (reused while the destination stays the same). */
     private final int[][] curPath;
     /**
@@ -136,6 +149,14 @@ final class InstanceExec {
         this.curDstGpu = new int[streams];
         this.curFlowHash = new long[streams];
         this.curMatchOp = new int[streams];
+        this.curCombine = new int[streams];
+        this.curCombineGroup = new long[streams];
+        this.curCombineSize = new int[streams];
+        this.sibOp = new int[streams][];
+        this.sibDst = new int[streams][];
+        this.sibMatch = new int[streams][];
+        this.sibHash = new long[streams][];
+        this.sibPath = new int[streams][][];
         this.curPath = new int[streams][];
         this.depOp = new int[streams][];
         this.depOffset = new long[streams][];
@@ -189,6 +210,15 @@ final class InstanceExec {
         }
         int op = streamOps[s][cursor[s]];
         curMatchOp[s] = schedule.matchOp(op);
+        curCombine[s] = schedule.combine(op);
+        sibOp[s] = null;
+        if (curCombine[s] != RankSchedule.COMBINE_NONE) {
+            curCombineGroup[s] = schedule.combineGroup(op);
+            curCombineSize[s] = schedule.combineSize(op);
+            if (curCombine[s] == RankSchedule.COMBINE_MULTICAST && curCombineSize[s] > 1) {
+                loadSiblings(s, op);
+            }
+        }
         loadDeps(s, op);
         int dst = instance.gpus()[schedule.peer(op)];
         if (view != null) {
@@ -217,6 +247,79 @@ final class InstanceExec {
                     : fabric.pathLatencyPs(curPath[s]);
             stepPs[s] = Math.max(0, step - physical);
         }
+    }
+
+    /**
+     * Stream s's current op is the first of an NVLS multicast group: the next {@code combineSize - 1} ops of the
+     * stream are its copies (same group, same bytes and offset), sent with it.
+     *
+     * @throws IllegalStateException if the schedule does not put the copies right after it
+     */
+    private void loadSiblings(int s, int op) {
+        int k = curCombineSize[s] - 1;
+        int[] ops = streamOps[s];
+        if (cursor[s] + k >= ops.length) {
+            throw new IllegalStateException("GPU " + gpu + ", instance " + instance.id() + ", op " + op
+                    + ": multicast group of " + (k + 1) + " runs past the end of stream " + s);
+        }
+        int[] sop = new int[k];
+        int[] dst = new int[k];
+        int[] match = new int[k];
+        long[] hash = new long[k];
+        int[][] path = new int[k][];
+        long flowId = flowId(options.seed(), instance.id(), s);
+        for (int i = 0; i < k; i++) {
+            int o = ops[cursor[s] + 1 + i];
+            if (schedule.combine(o) != RankSchedule.COMBINE_MULTICAST || schedule.combineGroup(o) != curCombineGroup[s]
+                    || schedule.bytes(o) != schedule.bytes(op) || schedule.offsetBytes(o) != schedule.offsetBytes(op)) {
+                throw new IllegalStateException("GPU " + gpu + ", instance " + instance.id() + ", op " + o
+                        + " is not a copy of multicast op " + op + " (copies follow it in its stream)");
+            }
+            sop[i] = o;
+            dst[i] = instance.gpus()[schedule.peer(o)];
+            match[i] = schedule.matchOp(o);
+            hash[i] = Router.flowHash(gpu, dst[i], flowId);
+            int hops = fabric.router().path(gpu, dst[i], flowId, pathScratch);
+            path[i] = Arrays.copyOf(pathScratch, hops);
+        }
+        sibOp[s] = sop;
+        sibDst[s] = dst;
+        sibMatch[s] = match;
+        sibHash[s] = hash;
+        sibPath[s] = path;
+    }
+
+    /** The copies of multicast segment {@code g} (stream s's current op): same bytes, each to its own peer. */
+    private Segment[] copies(int s, Segment g) {
+        int k = sibOp[s].length;
+        Segment[] out = new Segment[k];
+        for (int i = 0; i < k; i++) {
+            Segment c = new Segment();
+            c.instance = g.instance;
+            c.srcGpu = gpu;
+            c.dstGpu = sibDst[s][i];
+            c.recvOp = sibMatch[s][i];
+            c.opOffsetBytes = g.opOffsetBytes;
+            c.sizeBytes = g.sizeBytes;
+            c.protocolBytes = g.protocolBytes;
+            c.stream = s;
+            c.flowHash = sibHash[s][i];
+            c.injectPs = g.injectPs;
+            c.sentPs = g.sentPs;
+            c.upstreamLp = -1;
+            c.upstreamPort = -1;
+            c.path = sibPath[s][i];
+            c.op = sibOp[s][i];
+            c.combine = RankSchedule.COMBINE_MULTICAST;
+            c.combineGroup = g.combineGroup;
+            c.combineSize = g.combineSize;
+            if (c.path.length == 0 || c.path[0] != g.path[0]) {
+                throw new IllegalStateException("GPU " + gpu + ": multicast copies to GPU " + g.dstGpu + " and "
+                        + c.dstGpu + " leave by different ports (NVLS needs one NVSwitch link)");
+            }
+            out[i] = c;
+        }
+        return out;
     }
 
     /** Fault mode: stream s's path for the current epoch (null if this GPU has no route to the destination). */
@@ -300,6 +403,14 @@ final class InstanceExec {
         g.hops = 0;
         g.op = op;
         g.sentPs = now;
+        if (curCombine[s] != RankSchedule.COMBINE_NONE) {
+            g.combine = curCombine[s];
+            g.combineGroup = curCombineGroup[s];
+            g.combineSize = curCombineSize[s];
+            if (sibOp[s] != null) {
+                g.siblings = copies(s, g);
+            }
+        }
         if (view != null) {
             g.pathEpoch = curPathEpoch[s];
             if (rewindUntil != null && off < rewindUntil[s]) {
@@ -312,7 +423,7 @@ final class InstanceExec {
             readyAtPs[s] = now + (long) Math.ceil(len * timing.streamPsPerByte());
         }
         if (off + len == opBytes) {
-            cursor[s]++;
+            cursor[s] += 1 + (sibOp[s] == null ? 0 : sibOp[s].length); // a multicast's copies went with it
             nextOffsetBytes[s] = 0;
             beginOp(s, now);
         } else {
@@ -524,9 +635,17 @@ final class InstanceExec {
         remainingSendSegments--;
     }
 
-    /** Whether this segment reduces into the receiving buffer (costs reduction time when that is modelled). */
+    /** {@code count} segments of this instance have been serialized (an NVLS store and its copies). */
+    void segmentsSent(int count) {
+        remainingSendSegments -= count;
+    }
+
+    /**
+     * Whether this segment reduces into the receiving buffer on the GPU (costs reduction time when that is
+     * modelled); a sum the switch made (NVLS) arrives reduced.
+     */
     boolean reduces(Segment s) {
-        return schedule.reduces(s.recvOp);
+        return schedule.reduces(s.recvOp) && s.combine != RankSchedule.COMBINE_REDUCE;
     }
 
     /**

@@ -43,6 +43,19 @@ public final class Segment {
     public long sentPs;
     /** Fault mode: the knowledge epoch its path was chosen in (see {@link FaultPlan#epoch}). */
     public int pathEpoch;
+    /**
+     * How the switch combines it with its siblings: {@link io.collemu.collectives.RankSchedule#COMBINE_NONE},
+     * {@code COMBINE_MULTICAST} or {@code COMBINE_REDUCE} (NVLS), with its sibling group and the group's size.
+     */
+    public int combine;
+    public long combineGroup;
+    public int combineSize;
+    /**
+     * An NVLS multicast's other copies, when this segment is the one its GPU stores: they leave the GPU's link with
+     * it (no time of their own there) and the switch sends each on its own path. Null otherwise, and after the GPU's
+     * port has handed them on.
+     */
+    public Segment[] siblings;
 
     /** An empty segment; the injecting GPU fills every field. */
     public Segment() {

@@ -1,5 +1,6 @@
 package io.collemu.node.lp;
 
+import io.collemu.collectives.RankSchedule;
 
 /**
  * A switch egress port as an LP: segments arrive from any ingress of its switch, wait in FIFO order, are
@@ -10,6 +11,8 @@ public final class SwitchPortLp implements Lp {
     private final int id;
     private final Fabric fabric;
     private final EgressPort port;
+    /** NVLS reductions toward this port's GPU in flight (null until the first). */
+    private SwitchCombine combine;
 
     /**
      * The LP of switch-port LP id {@code id}, with a credit window of at least four of the largest segments on
@@ -50,6 +53,28 @@ public final class SwitchPortLp implements Lp {
         ctx.send(fabric.lpOfPort(prev), ctx.nowPs() + fabric.creditDelayPs(prev), EventKinds.LOSS, s, 0);
     }
 
+    /**
+     * NVLS: a contribution to an in-switch reduction toward this port's GPU. Its ingress buffer is free at once (the
+     * switch holds it in its reduction state); when the group is complete the sum leaves once ({@link SwitchCombine}).
+     */
+    private void reduce(Segment s, LpContext ctx) {
+        if (s.creditBytes > 0) {
+            ctx.send(s.upstreamLp, ctx.nowPs() + fabric.creditDelayPs(s.upstreamPort), EventKinds.CREDIT, null,
+                    EventKinds.packCredit(s.upstreamPort, s.creditBytes));
+            s.creditBytes = 0;
+        }
+        if (combine == null) {
+            combine = new SwitchCombine();
+        }
+        Segment[] all = combine.contribute(s);
+        if (all == null) {
+            return;
+        }
+        for (int i = 0; i < all.length; i++) {
+            port.enqueue(all[i], ctx.nowPs(), i == 0 ? 2L * all[i].protocolBytes : 0);
+        }
+    }
+
     @Override
     public int id() {
         return id;
@@ -69,7 +94,12 @@ public final class SwitchPortLp implements Lp {
     public void handle(int kind, Object payload, long aux, int srcLp, LpContext ctx) {
         switch (kind) {
             case EventKinds.ARRIVE -> {
-                port.enqueue((Segment) payload, ctx.nowPs());
+                Segment s = (Segment) payload;
+                if (s.combine == RankSchedule.COMBINE_REDUCE && port.peerGpuLp >= 0) {
+                    reduce(s, ctx);
+                } else {
+                    port.enqueue(s, ctx.nowPs());
+                }
                 port.tryStart(ctx);
             }
             case EventKinds.TX_DONE -> {
@@ -78,8 +108,10 @@ public final class SwitchPortLp implements Lp {
                 int upstreamPort = s.upstreamPort;
                 int creditBytes = s.creditBytes; // what the upstream port charged this switch's ingress buffer
                 boolean forwarded = port.finishTx(s, ctx, fabric);
-                ctx.send(upstreamLp, ctx.nowPs() + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT, null,
-                        EventKinds.packCredit(upstreamPort, creditBytes));
+                if (creditBytes > 0) { // an NVLS sibling that took no wire, or a contribution already released
+                    ctx.send(upstreamLp, ctx.nowPs() + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT, null,
+                            EventKinds.packCredit(upstreamPort, creditBytes));
+                }
                 if (!forwarded) {
                     lossBack(s, ctx);
                 }

@@ -104,10 +104,11 @@ final class NcclPlanner {
         }
         NcclChoice choice = choose(fn.get(), kind, algorithm, sizeBytes, tuner);
         int c = channels > 0 ? channels : Math.max(1, choice.channels());
+        boolean nvls = choice.algorithm() == NcclAlgorithm.NVLS;
         String name = choice.algorithm() == NcclAlgorithm.TREE ? NcclSchedules.TREE : NcclSchedules.RING;
         CollectiveRequest request = new CollectiveRequest(kind, name, sizeBytes, layout.ranks(), c, root,
                 layout.gpusPerNode(), null, null);
-        Schedule schedule = NcclSchedules.of(request, layout);
+        Schedule schedule = nvls ? NcclSchedules.nvls(request) : NcclSchedules.of(request, layout);
         long nBytes = fn.get().ncclBytesOfTestSize(sizeBytes, ELEMENT_BYTES, layout.ranks());
         InstanceTiming timing = timing(tuner, fn.get(), choice.algorithm(), choice.protocol(), nBytes, schedule);
         return new Plan(schedule, timing, choice, choice.algorithm().cliName(), choice.protocol().cliName(), c,
@@ -120,15 +121,23 @@ final class NcclPlanner {
             case Collectives.AUTO -> null;
             case Collectives.RING -> NcclAlgorithm.RING;
             case Collectives.TREE -> NcclAlgorithm.TREE;
+            case NcclSchedules.NVLS -> NcclAlgorithm.NVLS;
             default -> throw new UserError("--algorithm " + algorithm + ": the nccl mode runs what NCCL runs for "
-                    + kind.cliName() + " (auto, ring" + (kind == CollectiveKind.ALL_REDUCE ? ", tree" : "")
+                    + kind.cliName() + " (auto, ring" + (kind == CollectiveKind.ALL_REDUCE ? ", tree, nvls" : "")
                     + "); use --fidelity ideal for " + algorithm);
         };
+        if (only == NcclAlgorithm.NVLS && !nvlsModelled(kind, tuner)) {
+            throw new UserError("--algorithm nvls: NCCL runs NVLS " + (kind != CollectiveKind.ALL_REDUCE
+                    ? "here only for all-reduce" : fabric.faults().any() ? "but collemu does not model it with faults"
+                    : "only on GPUs of one NVSwitch domain (SM90 or later), not on " + tuner.system().nNodes()
+                    + " node(s)" + (tuner.system().nvlsSupport() ? "" : " without NVLS support")));
+        }
         NcclProtocol proto = fidelity.protocol().equalsIgnoreCase("auto") ? null
                 : NcclProtocol.fromName(fidelity.protocol());
         long nBytes = fn.ncclBytesOfTestSize(sizeBytes, ELEMENT_BYTES, tuner.system().nRanks());
         try {
-            return tuner.choose(fn, nBytes, (a, p) -> (only == null ? modelled(a) : a == only)
+            boolean nvls = nvlsModelled(kind, tuner);
+            return tuner.choose(fn, nBytes, (a, p) -> (only == null ? modelled(a, nvls) : a == only)
                     && (proto == null || p == proto));
         } catch (IllegalStateException e) {
             throw new UserError("--algorithm " + algorithm + " --protocol " + fidelity.protocol() + ": NCCL runs no "
@@ -136,9 +145,22 @@ final class NcclPlanner {
         }
     }
 
-    /** The algorithms the emulator has NCCL's schedules for (NVLS, PAT and CollNet are not modelled yet). */
-    private static boolean modelled(NcclAlgorithm a) {
-        return a == NcclAlgorithm.RING || a == NcclAlgorithm.TREE;
+    /**
+     * The algorithms the emulator has NCCL's schedules for: Ring, Tree, and NVLS where {@code nvls} (NVLSTree, PAT and
+     * CollNet are not modelled).
+     */
+    private static boolean modelled(NcclAlgorithm a, boolean nvls) {
+        return a == NcclAlgorithm.RING || a == NcclAlgorithm.TREE || (nvls && a == NcclAlgorithm.NVLS);
+    }
+
+    /**
+     * Whether NVLS can run here as collemu models it: an all-reduce on one node whose GPUs share an NVSwitch with
+     * NVLS support (NCCL's own rules decide the rest: SM90+, at least 2 GPUs, {@link NcclTuner#enabled}), in a run
+     * without faults (the in-switch reduction does not take part in go-back-N retransmission).
+     */
+    private boolean nvlsModelled(CollectiveKind kind, NcclTuner tuner) {
+        return kind == CollectiveKind.ALL_REDUCE && tuner.system().nNodes() == 1 && tuner.system().nvlsSupport()
+                && !fabric.faults().any();
     }
 
     /**
@@ -160,6 +182,17 @@ final class NcclPlanner {
         NcclTuner.LatencyParts lat = tuner.latencyParts(fn, a, p, nBytes);
         double intraUs = lat.intraUs();
         double interUs = lat.interUs();
+        double baseUs = lat.baseUs();
+        int[] line = lines(p);
+        if (a == NcclAlgorithm.NVLS) {
+            // NCCL's NVLS latency is one figure (tuning.cc: lat = intraLat on one node), paid once; NVLS traffic
+            // moves at nvlsEfficiency of the NVLink rate through the NVSwitch, as "lines" of that many data bytes
+            // per 100 link bytes (0.85 on SM90: 85/100)
+            baseUs = tuner.latencyUs(fn, a, p);
+            intraUs = 0;
+            interUs = 0;
+            line = new int[] {(int) Math.round(tuner.nvlsEfficiency() * 100), 100};
+        }
         if (a == NcclAlgorithm.RING) {
             int nsteps = fn.modelSteps(schedule.ranks());
             double mean = nsteps == 0 ? 0 : (tuner.latencyUs(fn, a, p) * plateau(lat, tuner, fn, a, p) - lat.baseUs())
@@ -173,8 +206,7 @@ final class NcclPlanner {
         if (algBwGBps > 0 && streamBytes > 0 && nBytes > 0) {
             psPerByte = 1000.0 / (streamBytes * algBwGBps / nBytes);
         }
-        int[] line = lines(p);
-        return new InstanceTiming(line[0], line[1], us(lat.baseUs()), us(intraUs), us(interUs), psPerByte,
+        return new InstanceTiming(line[0], line[1], us(baseUs), us(intraUs), us(interUs), psPerByte,
                 a == NcclAlgorithm.TREE);
     }
 
@@ -260,7 +292,7 @@ final class NcclPlanner {
     /** NCCL's tuner for a communicator of this layout on this fabric. */
     NcclTuner tuner(NcclLayout layout, int[] rankGpus) {
         NcclMachine m = machine(layout, rankGpus[0]);
-        return tuners.computeIfAbsent(m, k -> new NcclTuner(NcclSystem.derive(k).withNvlsSupport(false)));
+        return tuners.computeIfAbsent(m, k -> new NcclTuner(NcclSystem.derive(k)));
     }
 
     /** The machine NCCL's detection would see for a communicator whose first rank is on {@code gpu0}. */
