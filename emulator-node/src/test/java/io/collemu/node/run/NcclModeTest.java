@@ -119,8 +119,10 @@ class NcclModeTest {
             {rail(2, "pluggable-dsp-400g"), "1073741824", "Ring", "Simple"},
             {NVL8, "8", "Ring", "LL"},
             {NVL8, "1048576", "Ring", "LL"},
-            {NVL8, "67108864", "Ring", "Simple"},
-            {NVL8, "1073741824", "Ring", "Simple"}};
+            // NVLS (NVLS graph 8 x 40 GB/s, x 0.85 x 7/8 x 2 = 476 GB/s bus, 25 us): 271.7 us at 64 MiB, 3972.6 at
+            // 1 GiB, against Ring/Simple's 360 GB/s bus (12 x 30): about 345 and 5276 us
+            {NVL8, "67108864", "NVLS", "Simple"},
+            {NVL8, "1073741824", "NVLS", "Simple"}};
         for (String[] e : expected) {
             long size = Long.parseLong(e[1]);
             RunResult.Sweep r = run(e[0], CollectiveKind.ALL_REDUCE, "auto", "auto", List.of(size),
