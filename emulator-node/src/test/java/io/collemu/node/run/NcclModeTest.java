@@ -108,6 +108,40 @@ class NcclModeTest {
         }
     }
 
+    static Stream<Arguments> otherKinds() {
+        List<Arguments> out = new ArrayList<>();
+        for (String f : List.of(NVL8, rail(2, "pluggable-dsp-400g"))) {
+            for (CollectiveKind k : List.of(CollectiveKind.REDUCE_SCATTER, CollectiveKind.ALL_GATHER)) {
+                for (String proto : List.of("LL", "LL128", "Simple")) {
+                    out.add(Arguments.of(f, k, proto));
+                }
+            }
+        }
+        // broadcast and reduce chains across servers; on one NVLink server they are still 15-51% off below 16 MiB
+        // (issue 12's note), so not held here
+        for (CollectiveKind k : List.of(CollectiveKind.BROADCAST, CollectiveKind.REDUCE)) {
+            for (String proto : List.of("LL128", "Simple")) {
+                out.add(Arguments.of(rail(2, "pluggable-dsp-400g"), k, proto));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} ring/{2}")
+    @MethodSource("otherKinds")
+    void shouldEmulateTheOtherCollectivesWithinTenPercentOfNcclsModel(String spec, CollectiveKind kind,
+            String proto) {
+        // 64 KiB segments (the default; no coarser than NCCL's steps, or a chain stops pipelining)
+        for (SizeRun r : run(spec, kind, "ring", proto, List.of(64L << 10, 16L << 20, 256L << 20), 64 << 10)
+                .steps()) {
+            double model = r.choice().modelUs();
+            double emulated = emulatedUs(r);
+            assertTrue(model > 0, "no model time for " + r.choice());
+            assertEquals(model, emulated, 0.10 * model, spec + " " + kind.cliName() + " ring/" + proto + " at "
+                    + r.sizeBytes() + " B: NCCL's model " + model + " us, emulated " + emulated + " us");
+        }
+    }
+
     @Test
     void shouldPickWhatNcclsModelPicks() {
         // worked out by hand from tuning.cc v2.30.7-1 (see the team's nccl-model notes, section 10): 2 x 8 H100,
