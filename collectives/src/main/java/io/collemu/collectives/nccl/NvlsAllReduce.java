@@ -51,7 +51,6 @@ final class NvlsAllReduce implements Schedule {
     private final CollectiveRequest request;
     private final int n;
     private final int channels;
-    private final long chunkBytes;
     /** Per group (a loop of a channel): its channel, first byte, chunk, bytes, heads with data, first piece. */
     private final int[] groupChannel;
     private final long[] groupOffset;
@@ -69,7 +68,7 @@ final class NvlsAllReduce implements Schedule {
         this.n = request.ranks();
         this.channels = request.channels();
         long size = request.sizeBytes();
-        this.chunkBytes = chunkBytes(size, channels, n);
+        long chunkBytes = chunkBytes(size, channels, n);
         long loopBytes = n * chunkBytes;
         int groups = 0;
         for (int c = 0; c < channels; c++) {
@@ -146,16 +145,6 @@ final class NvlsAllReduce implements Schedule {
 
     private static long alignUp(long v, long a) {
         return (v + a - 1) / a * a;
-    }
-
-    /** @return the chunk of a full loop, bytes */
-    long chunkBytes() {
-        return chunkBytes;
-    }
-
-    /** @return the pieces (loop, head) of the whole buffer */
-    int pieces() {
-        return pieces;
     }
 
     @Override

@@ -60,15 +60,4 @@ final class SwitchCombine {
         Arrays.sort(held, BY_SOURCE);
         return held;
     }
-
-    /** @return contributions waiting for their siblings (0 when every reduction completed) */
-    int heldSegments() {
-        int n = 0;
-        for (Segment[] h : reductions.values()) {
-            for (Segment s : h) {
-                n += s == null ? 0 : 1;
-            }
-        }
-        return n;
-    }
 }
