@@ -22,8 +22,10 @@ import io.collemu.collectives.Schedule;
  *       channel's ring order from the root (NCCL runs these on rings only, src/graph/tuning.cc:294)</td></tr>
  *   <tr><td>all-to-all</td><td>auto, direct</td><td>pxn: every pair at once in staggered order, cross-rail
  *       pairs relayed over NVLink to the GPU on the destination's rail ({@link PxnAllToAll})</td></tr>
+ *   <tr><td>send-recv</td><td>auto, direct, pxn</td><td>pxn: each pair at once, a cross-server cross-rail
+ *       pair relayed over NVLink to the sender's GPU on the destination's rail ({@link PxnSendRecv})</td></tr>
  * </table>
- * Other combinations (halving-doubling, hierarchical, pairwise, tree broadcast, all-to-all-v, send-recv) are
+ * Other combinations (halving-doubling, hierarchical, pairwise, tree broadcast, all-to-all-v) are
  * not what NCCL runs and fail with a {@link CollectiveException}. Choosing between ring and tree by NCCL's
  * time model is the tuner's job, not this class's: {@code auto} means ring here.
  *
@@ -93,7 +95,14 @@ public final class NcclSchedules {
                 }
                 yield PxnAllToAll.create(request, layout);
             }
-            case ALL_TO_ALL_V, SEND_RECV -> throw unsupported(request);
+            case SEND_RECV -> {
+                if (!algorithm.equals(Collectives.AUTO) && !algorithm.equals(Collectives.DIRECT)
+                        && !algorithm.equals(PXN)) {
+                    throw unsupported(request);
+                }
+                yield PxnSendRecv.create(request, layout);
+            }
+            case ALL_TO_ALL_V -> throw unsupported(request);
         };
     }
 
@@ -106,6 +115,6 @@ public final class NcclSchedules {
     private static CollectiveException unsupported(CollectiveRequest request) {
         return new CollectiveException("nccl schedule: no NCCL algorithm for " + request.kind().cliName() + " with '"
                 + request.algorithm() + "' (nccl mode has ring and tree all-reduce, ring reduce-scatter, all-gather,"
-                + " broadcast and reduce, and pxn all-to-all via auto or direct)");
+                + " broadcast and reduce, and pxn all-to-all and send-recv via auto or direct)");
     }
 }

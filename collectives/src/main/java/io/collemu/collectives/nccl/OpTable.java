@@ -19,6 +19,7 @@ final class OpTable {
     long[] bytes = new long[8];
     int[] stream = new int[8];
     boolean[] reduces = new boolean[8];
+    boolean[] forwards = new boolean[8];
     int[] depStart = new int[9];
     int[] deps = new int[8];
     int depSize;
@@ -33,10 +34,24 @@ final class OpTable {
 
     /** Adds a send with overlap dependencies on the receives {@code depHandles} (entries of -1 are skipped). */
     void send(int to, long sendTag, long offset, long length, int streamId, int... depHandles) {
+        addSend(false, to, sendTag, offset, length, streamId, depHandles);
+    }
+
+    /**
+     * Adds a relay forward ({@link RelayRankSchedule#isRelayForward}): a send that reads the output buffer at
+     * {@code offset}, where this rank's receive {@code depHandles} staged the bytes, with overlap dependencies.
+     */
+    void forward(int to, long sendTag, long offset, long length, int streamId, int... depHandles) {
+        addSend(true, to, sendTag, offset, length, streamId, depHandles);
+    }
+
+    private void addSend(boolean forward, int to, long sendTag, long offset, long length, int streamId,
+            int... depHandles) {
         if (length == 0) {
             return;
         }
         int op = add(true, to, sendTag, offset, length, streamId, false);
+        forwards[op] = forward;
         for (int h : depHandles) {
             if (h >= 0) {
                 if (depSize == deps.length) {
@@ -58,6 +73,7 @@ final class OpTable {
             bytes = Arrays.copyOf(bytes, cap);
             stream = Arrays.copyOf(stream, cap);
             reduces = Arrays.copyOf(reduces, cap);
+            forwards = Arrays.copyOf(forwards, cap);
             depStart = Arrays.copyOf(depStart, cap + 1);
         }
         int op = size++;
@@ -68,6 +84,7 @@ final class OpTable {
         bytes[op] = length;
         stream[op] = streamId;
         reduces[op] = reduce;
+        forwards[op] = false;
         depStart[op + 1] = depSize;
         return op;
     }

@@ -9,7 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * An in-place schedule whose ranks have a few ops per channel (NCCL's ring chains and trees): {@link #rank(int)}
+ * A schedule whose ranks have a few ops per channel (NCCL's ring chains and trees, in place; PXN send/recv, with
+ * its own buffers and relay forwards, {@link RelayRankSchedule}): {@link #rank(int)}
  * lets the generator emit the rank's ops, then finds each send's receive by emitting the peer (same tag, sent
  * from this rank). Cost per call: O(ops of the rank x ops of a peer), O(C^2) here; nothing is kept between
  * calls. All dependencies are byte-overlap (segment pipelining).
@@ -28,14 +29,30 @@ final class TableSchedule implements Schedule {
     private final int streamCount;
     private final Generator generator;
     private final long totalBytesSent;
+    private final Buffers buffers;
 
+    /** Buffer sizes of a schedule that is not in place. */
+    interface Buffers {
+        long inputBytes(int rank);
+
+        long outputBytes(int rank);
+    }
+
+    /** An in-place schedule: every rank's buffer holds the request's size. */
     TableSchedule(CollectiveRequest request, String algorithm, int streamCount, Generator generator,
             long totalBytesSent) {
+        this(request, algorithm, streamCount, generator, totalBytesSent, null);
+    }
+
+    /** A schedule with separate input and output buffers of {@code buffers}' sizes. */
+    TableSchedule(CollectiveRequest request, String algorithm, int streamCount, Generator generator,
+            long totalBytesSent, Buffers buffers) {
         this.request = request;
         this.algorithm = algorithm;
         this.streamCount = streamCount;
         this.generator = generator;
         this.totalBytesSent = totalBytesSent;
+        this.buffers = buffers;
     }
 
     @Override
@@ -55,17 +72,17 @@ final class TableSchedule implements Schedule {
 
     @Override
     public boolean inPlace() {
-        return true;
+        return buffers == null;
     }
 
     @Override
     public long inputBytes(int rank) {
-        return request.sizeBytes();
+        return buffers == null ? request.sizeBytes() : buffers.inputBytes(rank);
     }
 
     @Override
     public long outputBytes(int rank) {
-        return request.sizeBytes();
+        return buffers == null ? request.sizeBytes() : buffers.outputBytes(rank);
     }
 
     @Override
@@ -102,7 +119,7 @@ final class TableSchedule implements Schedule {
     }
 
     /** A rank's ops in arrays. */
-    private static final class ArrayRank implements RankSchedule {
+    private static final class ArrayRank implements RelayRankSchedule {
         private final int count;
         private final boolean[] send;
         private final int[] peer;
@@ -110,6 +127,7 @@ final class TableSchedule implements Schedule {
         private final long[] bytes;
         private final int[] stream;
         private final boolean[] reduces;
+        private final boolean[] forwards;
         private final int[] depStart;
         private final int[] deps;
         private final int[] match;
@@ -123,6 +141,7 @@ final class TableSchedule implements Schedule {
             bytes = Arrays.copyOf(ops.bytes, count);
             stream = Arrays.copyOf(ops.stream, count);
             reduces = Arrays.copyOf(ops.reduces, count);
+            forwards = Arrays.copyOf(ops.forwards, count);
             depStart = Arrays.copyOf(ops.depStart, count + 1);
             deps = Arrays.copyOf(ops.deps, ops.depSize);
             this.match = match;
@@ -174,6 +193,11 @@ final class TableSchedule implements Schedule {
         @Override
         public boolean reduces(int op) {
             return reduces[check(op)];
+        }
+
+        @Override
+        public boolean isRelayForward(int op) {
+            return forwards[check(op)];
         }
 
         @Override

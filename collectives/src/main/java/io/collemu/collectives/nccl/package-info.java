@@ -33,9 +33,11 @@
  *        ring (bcast/reduce)  : RingChain         a pipelined chain per channel along its RingOrder
  *        tree (AR)            : NcclTree          double binary tree over servers + chain inside each
  *        pxn  (all-to-all)    : PxnAllToAll       direct or relayed through the GPU on the peer's rail
+ *        pxn  (send-recv)     : PxnSendRecv       the same relay rule, pair by pair
+ *        nvls (AR, 1 node)    : NvlsAllReduce     (NcclSchedules.nvls) switch reduce and multicast
  * </pre>
  *
  * <p>Rings and the all-to-all are arithmetic (O(C) per rank view, O(n) shared layout tables); chains and
- * trees emit a few ops per channel per rank. Plain Java, no clock, no threads; everything is immutable.
+ * trees and send/recv emit a few ops per channel per rank (per pair for send/recv). Plain Java, no clock, no threads; everything is immutable.
  */
 package io.collemu.collectives.nccl;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every NCCL schedule run on real data under random interleavings: {@link DataVerifier} for rings, chains and
- * trees, {@link NcclRelayCheck} (DataVerifier's rules plus relay forwards) for PXN all-to-all, on servers of
+ * trees, {@link NcclRelayCheck} (DataVerifier's rules plus relay forwards) for PXN all-to-all and send/recv, on servers of
  * G = 1, 2, 4, 8 GPUs times N = 1, 2, 3, 4, 16 servers (n <= 128), plus uneven and shuffled layouts; channels
  * 1..16 (all of them up to n = 16, a spread above), sizes 0, 1, 7, odd below n x C (partly empty channel
  * pieces) and large.
@@ -33,7 +33,8 @@ class NcclDataLevelTest {
         RING_BROADCAST(CollectiveKind.BROADCAST, "ring"),
         RING_REDUCE(CollectiveKind.REDUCE, "ring"),
         TREE_ALL_REDUCE(CollectiveKind.ALL_REDUCE, "tree"),
-        PXN_ALL_TO_ALL(CollectiveKind.ALL_TO_ALL, "auto");
+        PXN_ALL_TO_ALL(CollectiveKind.ALL_TO_ALL, "auto"),
+        PXN_SEND_RECV(CollectiveKind.SEND_RECV, "auto");
 
         final CollectiveKind kind;
         final String algorithm;
@@ -88,7 +89,8 @@ class NcclDataLevelTest {
             int[] channels = n <= 16 ? new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
                     : new int[] {1, 2, 3, 8, 13, 16};
             for (Algo algo : Algo.values()) {
-                if (algo == Algo.PXN_ALL_TO_ALL && !p.layout().isRegular()) {
+                if (algo == Algo.PXN_ALL_TO_ALL && !p.layout().isRegular()
+                        || algo == Algo.PXN_SEND_RECV && n == 1) {
                     continue;
                 }
                 for (int c : channels) {
@@ -107,13 +109,37 @@ class NcclDataLevelTest {
     }
 
     static CollectiveRequest request(Algo algo, int n, int channels, long size) {
+        if (algo.kind == CollectiveKind.SEND_RECV) {
+            return new CollectiveRequest(algo.kind, algo.algorithm, size, n, channels, 0, 1, null, mixedPairs(n));
+        }
         CollectiveRequest r = CollectiveRequest.of(algo.kind, algo.algorithm, size, n, channels);
         return algo.kind == CollectiveKind.REDUCE || algo.kind == CollectiveKind.BROADCAST
                 ? r.withRoot((n / 2 + 1) % n) : r;
     }
 
+    /**
+     * Send-recv pairs that cross servers on other rails (relayed) and on the same rail, and share relays: every
+     * rank sends to r+1 (a pipeline), to r+n/2+1 and to r+3, and rank 0 sends to the last rank twice.
+     */
+    static int[] mixedPairs(int n) {
+        List<Integer> flat = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            for (int k : new int[] {1, n / 2 + 1, 3}) {
+                int d = (r + k) % n;
+                if (d != r) {
+                    flat.add(r);
+                    flat.add(d);
+                }
+            }
+        }
+        flat.add(0);
+        flat.add(n - 1);
+        return flat.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     static void verify(Schedule schedule, long seed, long segmentBytes) {
-        if (schedule.request().kind() == CollectiveKind.ALL_TO_ALL) {
+        CollectiveKind kind = schedule.request().kind();
+        if (kind == CollectiveKind.ALL_TO_ALL || kind == CollectiveKind.SEND_RECV) {
             NcclRelayCheck.verify(schedule, seed, segmentBytes);
         } else {
             DataVerifier.verify(schedule, seed, segmentBytes);
@@ -138,8 +164,9 @@ class NcclDataLevelTest {
     void shouldProduceTheRightDataForALargeBuffer(Algo algo, Placement placement) {
         int n = placement.layout().ranks();
         long size = (1L << 18) + 3;
-        Schedule schedule = NcclSchedules.of(CollectiveRequest.of(algo.kind, algo.algorithm, size, n, 16),
-                placement.layout());
+        CollectiveRequest request = algo.kind == CollectiveKind.SEND_RECV ? request(algo, n, 16, size)
+                : CollectiveRequest.of(algo.kind, algo.algorithm, size, n, 16);
+        Schedule schedule = NcclSchedules.of(request, placement.layout());
         assertDoesNotThrow(() -> verify(schedule, 7, 4096));
     }
 

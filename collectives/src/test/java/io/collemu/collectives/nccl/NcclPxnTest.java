@@ -130,4 +130,55 @@ class NcclPxnTest {
             assertEquals(g - 1, sources.size(), "every other GPU of the server relays through this one");
         }
     }
+
+    private static RelayRankSchedule sendRecvRank(NcclLayout layout, int[] pairs, int rank) {
+        CollectiveRequest request = new CollectiveRequest(CollectiveKind.SEND_RECV, "auto", 1000, layout.ranks(), 2,
+                0, 1, null, pairs);
+        return (RelayRankSchedule) NcclSchedules.of(request, layout).rank(rank);
+    }
+
+    /** Peers of a rank's sends, forwards marked with a leading '+', in op order. */
+    private static String sendPeers(RelayRankSchedule rs) {
+        StringBuilder b = new StringBuilder();
+        for (int op = 0; op < rs.opCount(); op++) {
+            if (rs.isSend(op)) {
+                b.append(b.length() == 0 ? "" : " ").append(rs.isRelayForward(op) ? "+" : "").append(rs.peer(op));
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
+    void shouldRelayACrossServerCrossRailSendThroughTheSendersGpuOnTheDestinationsRail() {
+        NcclLayout twoByFour = NcclLayout.consecutive(8, 4);
+        // 3 -> 4: server 0 local 3 to server 1 local 0, through rank 0 (server 0, local 0) on rail 0;
+        // 1 -> 5: same rail, direct; 1 -> 2: same server, direct
+        int[] pairs = {3, 4, 1, 5, 1, 2};
+        assertEquals("0 0", sendPeers(sendRecvRank(twoByFour, pairs, 3)), "two channel pieces to the relay");
+        assertEquals("+4 +4", sendPeers(sendRecvRank(twoByFour, pairs, 0)), "the relay forwards both pieces");
+        assertEquals("5 5 2 2", sendPeers(sendRecvRank(twoByFour, pairs, 1)));
+        RelayRankSchedule relay = sendRecvRank(twoByFour, pairs, 0);
+        for (int op = 0; op < relay.opCount(); op++) {
+            if (relay.isSend(op)) {
+                assertEquals(1, relay.depCount(op));
+                assertEquals(relay.offsetBytes(op), relay.offsetBytes(relay.dep(op, 0)), "forwards what it staged");
+                assertEquals(3, relay.peer(relay.dep(op, 0)), "staged from the sender");
+            }
+        }
+        CollectiveRequest request = new CollectiveRequest(CollectiveKind.SEND_RECV, "auto", 1000, 8, 2, 0, 1, null,
+                pairs);
+        assertEquals(4 * 1000, NcclSchedules.of(request, twoByFour).totalBytesSent(), "3 pairs + 1 relay hop");
+        assertEquals(1000, NcclSchedules.of(request, twoByFour).outputBytes(0), "rank 0 stages one pair");
+        assertEquals(NcclSchedules.PXN, NcclSchedules.of(request, twoByFour).algorithm());
+    }
+
+    @Test
+    void shouldSendDirectlyWhenTheSendersServerHasNoGpuOnTheDestinationsRail() {
+        // server 0 holds locals 0 and 1, server 1 locals 0..3: 1 -> local 3 has no GPU of local 3 on server 0
+        NcclLayout uneven = NcclLayout.of(new int[] {0, 0, 1, 1, 1, 1}, new int[] {0, 1, 0, 1, 2, 3});
+        int[] pairs = {1, 5, 5, 0};
+        assertEquals("5 5", sendPeers(sendRecvRank(uneven, pairs, 1)), "NCCL keeps the sender's own NIC");
+        assertEquals("2 2", sendPeers(sendRecvRank(uneven, pairs, 5)), "5 -> 0 goes through server 1's local 0");
+        assertEquals("+0 +0", sendPeers(sendRecvRank(uneven, pairs, 2)));
+    }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * {@link DataVerifier}'s execution for an all-to-all whose relays forward staged bytes
+ * {@link DataVerifier}'s execution for an all-to-all or a send-recv whose relays forward staged bytes
  * ({@link RelayRankSchedule}): the same engine rules (streams in order, segments, whole and byte-overlap
  * dependencies, in-order delivery, random seeded interleaving), with one addition: a relay forward reads the
  * <em>output</em> buffer, where its receive staged the bytes. Output buffers start as NaN, so a forward that
@@ -146,8 +146,10 @@ final class NcclRelayCheck {
             }
             output[r] = new double[Math.toIntExact(schedule.outputBytes(r))];
             Arrays.fill(output[r], Double.NaN);
-            long own = block(r);
-            System.arraycopy(input[r], (int) inputOffset(r), output[r], (int) (r * own), (int) own);
+            if (schedule.request().kind() == CollectiveKind.ALL_TO_ALL) {
+                long own = block(r);
+                System.arraycopy(input[r], (int) inputOffset(r), output[r], (int) (r * own), (int) own);
+            }
         }
         execute(random, segmentBytes);
         checkData();
@@ -287,8 +289,12 @@ final class NcclRelayCheck {
     }
 
     private void checkData() {
+        if (schedule.request().kind() == CollectiveKind.SEND_RECV) {
+            checkPairs();
+            return;
+        }
         if (schedule.request().kind() != CollectiveKind.ALL_TO_ALL) {
-            throw new IllegalArgumentException("only all-to-all is checked here");
+            throw new IllegalArgumentException("only all-to-all and send-recv are checked here");
         }
         for (int dst = 0; dst < n; dst++) {
             for (int src = 0; src < n; src++) {
@@ -299,6 +305,27 @@ final class NcclRelayCheck {
                         throw new AssertionError(schedule.request() + ": rank " + dst + " byte " + x + " from rank "
                                 + src + " is " + got + ", expected " + want);
                     }
+                }
+            }
+        }
+    }
+
+    /** Send-recv: pair i's slot at its destination (its rank among the destination's pairs) holds the source's. */
+    private void checkPairs() {
+        long size = schedule.request().sizeBytes();
+        int[] sent = new int[n];
+        int[] received = new int[n];
+        for (int i = 0; i < schedule.request().pairCount(); i++) {
+            int src = schedule.request().pairSource(i);
+            int dst = schedule.request().pairDestination(i);
+            long from = sent[src]++ * size;
+            long to = received[dst]++ * size;
+            for (long x = 0; x < size; x++) {
+                double want = input[src][(int) (from + x)];
+                double got = output[dst][(int) (to + x)];
+                if (got != want) {
+                    throw new AssertionError(schedule.request() + ": pair " + i + " (" + src + "->" + dst + ") byte "
+                            + x + " is " + got + ", expected " + want);
                 }
             }
         }

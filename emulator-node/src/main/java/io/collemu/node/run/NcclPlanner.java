@@ -237,8 +237,9 @@ final class NcclPlanner {
     }
 
     /**
-     * All-to-all (PXN), all-to-all-v and send-recv: NCCL runs them point to point, outside its tuning model.
-     * Simple protocol (LL below NCCL's 16 KiB P2P threshold per peer), one ring Simple step's base and network
+     * All-to-all and send-recv (PXN; {@code direct} without it, as NCCL_PXN_DISABLE=1) and all-to-all-v: NCCL runs
+     * them point to point, outside its tuning model. Simple protocol (LL up to NCCL's 16 KiB P2P threshold per
+     * peer: a send-recv pair's S, an all-to-all's S/n), one ring Simple step's base and network
      * latency per call, no channel cap: the links decide the rest.
      */
     private Plan pointToPoint(CollectiveKind kind, String algorithm, int channels, long sizeBytes, int root,
@@ -246,16 +247,17 @@ final class NcclPlanner {
         int c = channels > 0 ? channels : Math.max(1, Math.min(tuner.p2pChannelsPerPeer(), 4));
         Schedule schedule;
         String name;
-        if (kind == CollectiveKind.ALL_TO_ALL && (algorithm.equals(Collectives.AUTO) || algorithm.equals("pxn"))) {
+        boolean pxn = algorithm.equals(Collectives.AUTO) || algorithm.equals(NcclSchedules.PXN);
+        if (pxn && (kind == CollectiveKind.ALL_TO_ALL || kind == CollectiveKind.SEND_RECV)) {
             name = NcclSchedules.PXN;
             schedule = NcclSchedules.of(new CollectiveRequest(kind, Collectives.DIRECT, sizeBytes, layout.ranks(),
-                    c, root, layout.gpusPerNode(), null, null), layout);
+                    c, root, layout.gpusPerNode(), null, pairs), layout);
         } else {
             name = Collectives.resolveAlgorithm(kind, algorithm);
             schedule = Schedules.of(new CollectiveRequest(kind, name, sizeBytes, layout.ranks(), c, root,
                     layout.gpusPerNode(), matrix, pairs));
         }
-        long perPeer = sizeBytes / Math.max(1, layout.ranks());
+        long perPeer = kind == CollectiveKind.SEND_RECV ? sizeBytes : sizeBytes / Math.max(1, layout.ranks());
         NcclProtocol p = perPeer <= 16 << 10 ? NcclProtocol.LL : NcclProtocol.SIMPLE;
         NcclTuner.LatencyParts ring = tuner.latencyParts(NcclFunction.ALL_GATHER, NcclAlgorithm.RING, p, 0);
         int[] line = lines(p);

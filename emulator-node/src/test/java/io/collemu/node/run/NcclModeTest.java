@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       up to 4 GiB and 4 and 8 servers too with {@code -Dcollemu.nccl.full=true});</li>
  *   <li>{@code auto} picks what NCCL's model picks, on a table worked out by hand from tuning.cc;</li>
  *   <li>ring all-reduce reaches 90% of min(G x NIC, NVLink chains) (docs/nccl-bounds.md), and PXN all-to-all 80%
- *       of (n-1)/(n-G) x NIC;</li>
+ *       of (n-1)/(n-G) x NIC; PXN send/recv keeps cross-rail pairs on the destination's rail, at the NIC's rate;</li>
  *   <li>both engines give identical results in the nccl mode.</li>
  * </ul>
  */
@@ -194,11 +194,50 @@ class NcclModeTest {
         }
     }
 
+    /**
+     * Send/recv with PXN (a pipeline, shift:1, on 2 servers): 7 -> 8 and 15 -> 0 cross servers and rails, so each
+     * goes over NVLink to the sender's GPU on rail 0 and leaves on that GPU's NIC. Every inter-server byte stays on
+     * rail 0 (no spine port carries any), the senders' own NICs stay idle, and the pair runs at the NIC as NCCL
+     * uses it, min(400G x framing, PCIe 48 GB/s). With {@code direct} (NCCL_PXN_DISABLE=1) the pairs cross the spine.
+     */
+    @Test
+    void shouldRelayCrossRailSendRecvThroughTheGpuOnTheDestinationsRail() {
+        String spec = rail(2, "pluggable-dsp-400g");
+        io.collemu.topology.model.Topology t = new TopologySource(spec, null, true, null, RoutingMode.ECMP).parse();
+        long size = 1L << 30;
+        SizeRun pxn = run(spec, CollectiveKind.SEND_RECV, "auto", "auto", List.of(size), 1 << 20).steps().get(0);
+        SizeRun direct = run(spec, CollectiveKind.SEND_RECV, "direct", "auto", List.of(size), 1 << 20).steps().get(0);
+        assertEquals("pxn", pxn.choice().algorithm());
+        double nic = Math.min(50 * 0.9804, 48.0);
+        double algbwGBps = size / (emulatedUs(pxn) * 1e3);
+        assertTrue(algbwGBps >= 0.9 * nic && algbwGBps <= nic * 1.001, "PXN send/recv algbw " + algbwGBps
+                + " GB/s, NIC " + nic);
+        long spinePxn = 0;
+        long spineDirect = 0;
+        for (int port = 0; port < t.portCount(); port++) {
+            String owner = t.nodeName(t.portOwner(port));
+            String peer = t.nodeName(t.portPeer(port));
+            long a = pxn.result().portsById()[port].bytesSent();
+            if (owner.startsWith("spine") || peer.startsWith("spine")) {
+                spinePxn += a;
+                spineDirect += direct.result().portsById()[port].bytesSent();
+            }
+            if ((owner.equals("gpu7") || owner.equals("gpu15")) && peer.contains("leaf")) {
+                assertEquals(0, a, owner + "'s NIC: PXN sends through the GPU on rail 0");
+            }
+            if ((owner.equals("gpu0") || owner.equals("gpu8")) && peer.contains("leaf")) {
+                assertTrue(a >= size, owner + "'s NIC carries the relayed pair: " + a + " B");
+            }
+        }
+        assertEquals(0, spinePxn, "PXN keeps every inter-server byte on one rail");
+        assertTrue(spineDirect >= 2 * size, "without PXN both pairs cross the spine: " + spineDirect + " B");
+    }
+
     @Test
     void shouldGiveIdenticalResultsOnBothEnginesInTheNcclMode() throws IOException {
         String spec = rail(2, "pluggable-dsp-800g");
         for (CollectiveKind kind : List.of(CollectiveKind.ALL_REDUCE, CollectiveKind.ALL_TO_ALL,
-                CollectiveKind.ALL_GATHER)) {
+                CollectiveKind.ALL_GATHER, CollectiveKind.SEND_RECV)) {
             List<Long> sizes = List.of(8L, 1L << 20, 8L << 20);
             List<String> oracle = fingerprints(Runner.run(settings(spec, kind, "auto", "auto", sizes, 64 << 10,
                     EngineKind.SEQUENTIAL, 1, Grouping.Mode.SWITCH), RunListener.NONE));
