@@ -54,15 +54,23 @@ public final class SwitchPortLp implements Lp {
     }
 
     /**
-     * NVLS: a contribution to an in-switch reduction toward this port's GPU. Its ingress buffer is free at once (the
-     * switch holds it in its reduction state); when the group is complete the sum leaves once ({@link SwitchCombine}).
+     * Returns a segment's ingress credit now: an NVLS segment lives in the switch's multicast or reduction state,
+     * not in the buffer of the one egress port it happens to queue at.
      */
-    private void reduce(Segment s, LpContext ctx) {
+    private void release(Segment s, LpContext ctx) {
         if (s.creditBytes > 0) {
             ctx.send(s.upstreamLp, ctx.nowPs() + fabric.creditDelayPs(s.upstreamPort), EventKinds.CREDIT, null,
                     EventKinds.packCredit(s.upstreamPort, s.creditBytes));
             s.creditBytes = 0;
         }
+    }
+
+    /**
+     * NVLS: a contribution to an in-switch reduction toward this port's GPU. Its ingress buffer is free at once (the
+     * switch holds it in its reduction state); when the group is complete the sum leaves once ({@link SwitchCombine}).
+     */
+    private void reduce(Segment s, LpContext ctx) {
+        release(s, ctx);
         if (combine == null) {
             combine = new SwitchCombine();
         }
@@ -97,6 +105,9 @@ public final class SwitchPortLp implements Lp {
                 Segment s = (Segment) payload;
                 if (s.combine == RankSchedule.COMBINE_REDUCE && port.peerGpuLp >= 0) {
                     reduce(s, ctx);
+                } else if (s.combine == RankSchedule.COMBINE_MULTICAST) {
+                    release(s, ctx); // an NVLS store: replicated on arrival, like its copies it holds no buffer here
+                    port.enqueue(s, ctx.nowPs());
                 } else {
                     port.enqueue(s, ctx.nowPs());
                 }

@@ -58,15 +58,20 @@ class NvlsModeTest {
         }
     }
 
+    /**
+     * Within 10% of NCCL's model on 4 GPUs from 16 MiB and on 8 from 32 MiB; at 16 MiB on 8 GPUs (4 loops of 32 KiB
+     * chunks per channel) the last head's multicast trails its loop's contributions and the run is 10.6% above the
+     * model (a known residual, see issue 12's note), still faster than the ring.
+     */
     @Test
-    void shouldAgreeWithNcclsModelOnFourGpusAndBeatTheRingOnEight() {
+    void shouldAgreeWithNcclsModelAndBeatTheRing() {
         for (SizeRun r : NcclModeTest.run(NVL4, CollectiveKind.ALL_REDUCE, "nvls", "auto",
                 List.of(16L << 20, 256L << 20), 1 << 20).steps()) {
             double model = r.choice().modelUs();
             double emulated = NcclModeTest.emulatedUs(r);
             assertEquals(model, emulated, 0.10 * model, "4 GPUs NVLS at " + r.sizeBytes() + " B");
         }
-        List<Long> sizes = List.of(16L << 20, 256L << 20);
+        List<Long> sizes = List.of(16L << 20, 32L << 20, 256L << 20, 1L << 30);
         List<SizeRun> nvls = NcclModeTest.run(NcclModeTest.NVL8, CollectiveKind.ALL_REDUCE, "nvls", "auto", sizes,
                 1 << 20).steps();
         List<SizeRun> ring = NcclModeTest.run(NcclModeTest.NVL8, CollectiveKind.ALL_REDUCE, "ring", "Simple", sizes,
@@ -76,9 +81,9 @@ class NvlsModeTest {
             double emulated = NcclModeTest.emulatedUs(nvls.get(i));
             assertTrue(emulated < NcclModeTest.emulatedUs(ring.get(i)), "8 GPUs: NVLS " + emulated
                     + " us against the ring's " + NcclModeTest.emulatedUs(ring.get(i)));
-            // known gap (issue 12's note): 8 GPUs run 17-23% above NCCL's model, the links near saturation
-            assertTrue(emulated >= model && emulated < 1.30 * model, "8 GPUs at " + sizes.get(i) + " B: model "
-                    + model + " us, emulated " + emulated + " us");
+            double tolerance = sizes.get(i) < 32L << 20 ? 0.12 : 0.10;
+            assertTrue(emulated >= model && emulated < (1 + tolerance) * model, "8 GPUs at " + sizes.get(i)
+                    + " B: model " + model + " us, emulated " + emulated + " us");
         }
     }
 
