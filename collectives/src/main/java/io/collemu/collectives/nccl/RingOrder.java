@@ -16,13 +16,11 @@ package io.collemu.collectives.nccl;
  * so node i's exit NIC is node i+1's entry NIC and every inter-node hop stays on one rail, except, with an
  * odd node count, the wrap from the last (even) node to node 0.
  *
- * <p>A single server is the N = 1 case of the same rule, chosen so that nothing is special-cased: the ring of
- * channel 2k starts at GPU 2k and walks up, that of 2k+1 starts at GPU 2k-1 and walks down, so the first G
- * channels start at G different GPUs and half of them run each way (8 GPUs: starts 0 7 2 1 4 3 6 5). NCCL's
- * single-node search instead replays channel 0's PCI order (FORCED_ORDER_PCI then FORCED_ORDER_REPLAY,
- * search.cc:862-872), so its logs usually print {@code 0 1 2 ... 7} for every channel. On an NVSwitch the
- * per-link bytes are identical either way (a ring's blocks are indexed by rank, not position); only which GPU
- * begins each pipeline and which neighbour each GPU feeds differ.
+ * <p>A single server runs what NCCL's single-node search finds: channel 0 in PCI order (FORCED_ORDER_PCI), every
+ * later channel replaying it (FORCED_ORDER_REPLAY, search.cc:862-872), so every channel is the chain of slots
+ * {@code 0, 1, ..., G-1} (NCCL's logs print {@code 0 1 2 ... 7} for every channel on an 8-GPU server). For an
+ * all-reduce the per-link bytes are the same whatever the order; for a broadcast or reduce chain it decides which
+ * links carry data: with one direction each GPU link carries the chain one way only, as on NCCL.
  *
  * <p>Immutable; thread-safe.
  */
@@ -34,11 +32,12 @@ final class RingOrder {
 
     /**
      * @param layout        the communicator's placement
-     * @param searchChannel the search channel of node 0 (channel c uses {@code c mod layout.ringSearchChannels()})
+     * @param searchChannel the search channel of node 0 (channel c uses {@code c mod layout.ringSearchChannels()});
+     *                      on a single server every channel replays channel 0
      */
     RingOrder(NcclLayout layout, int searchChannel) {
         this.layout = layout;
-        this.searchChannel = searchChannel;
+        this.searchChannel = layout.nodes() == 1 ? 0 : searchChannel;
         this.n = layout.ranks();
     }
 

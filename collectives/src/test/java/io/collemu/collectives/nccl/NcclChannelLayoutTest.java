@@ -38,18 +38,20 @@ class NcclChannelLayoutTest {
         assertArrayEquals(order(layout, 3), order(layout, 11));
     }
 
+    /**
+     * One server: NCCL's search finds channel 0 in PCI order and replays it for every later channel
+     * (FORCED_ORDER_PCI, FORCED_ORDER_REPLAY, search.cc:862-872 of v2.30.7-1); its logs print
+     * "Channel 00/24 : 0 1 2 3 4 5 6 7" for all 24 channels of an 8-GPU server.
+     */
     @Test
-    void shouldStartEachSingleServerChannelAtItsSearchChannelsEntryGpu() {
+    void shouldReplayThePciOrderOnEveryChannelOfOneServer() {
         NcclLayout layout = NcclLayout.consecutive(8, 8);
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, order(layout, 0));
-        assertArrayEquals(new int[] {7, 6, 5, 4, 3, 2, 1, 0}, order(layout, 1));
-        assertArrayEquals(new int[] {2, 3, 4, 5, 6, 7, 0, 1}, order(layout, 2));
-        assertArrayEquals(new int[] {1, 0, 7, 6, 5, 4, 3, 2}, order(layout, 3));
-        int[] starts = new int[8];
-        for (int c = 0; c < 8; c++) {
-            starts[c] = order(layout, c)[0];
+        for (int c = 0; c < 2 * layout.ringSearchChannels(); c++) {
+            assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, order(layout, c % layout.ringSearchChannels()),
+                    "channel " + c);
         }
-        assertArrayEquals(new int[] {0, 7, 2, 1, 4, 3, 6, 5}, starts);
+        NcclLayout sparse = NcclLayout.of(new int[] {0, 0, 0, 0}, new int[] {6, 2, 4, 0});
+        assertArrayEquals(new int[] {3, 1, 2, 0}, order(sparse, 1), "ranks by local index (PCI order)");
     }
 
     @ParameterizedTest
