@@ -216,6 +216,7 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     }
 
     private Behavior<Command> onCollectReports(CollectReports c) {
+        CrashPoint.gather();
         reportsMissing = localLpCount;
         if (reportsMissing == 0) {
             coordinator.tell(new Coordinator.MemberReports(member, new LpReport[0]));

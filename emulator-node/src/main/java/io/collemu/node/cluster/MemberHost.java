@@ -1,6 +1,7 @@
 package io.collemu.node.cluster;
 
 import io.collemu.node.actor.ClusterMessage;
+import io.collemu.node.actor.CrashPoint;
 import io.collemu.node.actor.Grouping;
 import io.collemu.node.actor.MemberClock;
 import io.collemu.node.actor.Placement;
@@ -70,6 +71,7 @@ public final class MemberHost {
 
     private static Reply setUp(SetupRun m, String dispatcher, ModelFactory factory,
             org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
+        CrashPoint.build();
         try {
             Job job = factory.job(m.recipe());
             Grouping.Mode mode = Grouping.Mode.fromName(m.grouping());

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.collemu.node.actor.CrashPoint;
 
 /**
  * Real clusters on 127.0.0.1: this JVM is the run's leader, the other members are forked {@code collemu node}
@@ -57,10 +60,15 @@ class ClusterProcessTest {
     }
 
     Process startNode(int seedPort, Path log) throws IOException {
+        return startNode(seedPort, log, freePort(), "-Dcollemu.none=0");
+    }
+
+    /** A node on {@code port} whose JVM also gets {@code jvmOption} (e.g. a {@code CrashPoint}). */
+    Process startNode(int seedPort, Path log, int port, String jvmOption) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", jvmOption, "-cp", System.getProperty("java.class.path"),
                 CollemuCommand.class.getName(), "node", "--seed-nodes", "127.0.0.1:" + seedPort, "--port",
-                String.valueOf(freePort()), "--threads", "1", "--failure-timeout", "3", "--exit-on-stdin-close");
+                String.valueOf(port), "--threads", "1", "--failure-timeout", "3", "--exit-on-stdin-close");
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
@@ -178,6 +186,40 @@ class ClusterProcessTest {
         String written = Files.readString(summary);
         assertTrue(written.contains("\"partial\" : true") || written.contains("\"partial\": true"), written);
         assertTrue(Files.size(summary.getParent().resolve("collectives.csv")) > 0);
+    }
+
+    /**
+     * A member that dies while it builds a run's model, or while the leader gathers the reports of a run (its JVM
+     * halts at that point, {@code CrashPoint}): the run ends with exit 3 and one line naming the member, within the
+     * failure detector's bound, and the sweep steps already finished stay written, marked partial.
+     */
+    @ParameterizedTest(name = "killed at {0}")
+    @ValueSource(strings = {"build:2", "gather:2"})
+    @Timeout(120)
+    void shouldEndWithExitThreeNamingTheMemberWhenItDiesWhileBuildingOrGathering(String crashAt) throws Exception {
+        int seed = freePort();
+        int port = freePort();
+        Path log = tmp.resolve("victim.log");
+        Process victim = startNode(seed, log, port, "-D" + CrashPoint.PROPERTY + "=" + crashAt);
+        Path out = Files.createDirectories(tmp.resolve("crash"));
+        long started = System.nanoTime();
+        Result r = collemu("run", "--topology",
+                "rail-optimized:gpus=32,gpus-per-server=8,scale-up=nvlink4,link=pluggable-dsp-800g", "--engine",
+                "actors", "--collective", "all-reduce", "--sizes", "1M,4M,16M", "--no-progress", "--out",
+                out.toString(), "--members", "2", "--port", String.valueOf(seed), "--member-wait", "90",
+                "--failure-timeout", "3", "--threads", "1");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(victim.waitFor(10, TimeUnit.SECONDS), "the member did not crash");
+        assertTrue(Files.readString(log).contains("crashing at " + crashAt.replace(':', ' ')), Files.readString(log));
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("127.0.0.1:" + port) && r.err().contains("lost"), r.err());
+        assertTrue(seconds < 60, "the run took " + seconds + " s");
+        Path dir = onlyRunDir(out);
+        String summary = Files.readString(dir.resolve("summary.json"));
+        assertTrue(summary.contains("\"partial\" : true") || summary.contains("\"partial\": true"), summary);
+        List<String> rows = Files.readAllLines(dir.resolve("collectives.csv"));
+        assertEquals(2, rows.size(), "the header and the first size, finished before the crash: " + rows);
     }
 
     /**
