@@ -17,6 +17,7 @@ import io.collemu.node.cli.CliTest;
 import io.collemu.node.cli.CliTest.Result;
 import io.collemu.node.cli.CollemuCommand;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,6 +221,95 @@ class ClusterProcessTest {
         assertTrue(summary.contains("\"partial\" : true") || summary.contains("\"partial\": true"), summary);
         List<String> rows = Files.readAllLines(dir.resolve("collectives.csv"));
         assertEquals(2, rows.size(), "the header and the first size, finished before the crash: " + rows);
+    }
+
+    /** Runs a command of the host (ip), bounded; true when it exits 0 (false when it fails or is missing). */
+    static boolean sh(String... command) throws InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            return false; // no such command here
+        }
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return p.exitValue() == 0;
+    }
+
+    /**
+     * A member partitioned away: it runs in a network namespace this test creates, joined to the leader by a veth
+     * pair; once the first sweep step is written the link goes down. The leader notices within the failure timeout
+     * and ends the run with exit 3, one line naming the member, and the finished steps kept. Needs root and
+     * iproute2 (skipped otherwise).
+     */
+    @Test
+    @Timeout(180)
+    void shouldEndWithExitThreeWhenAMembersLinkGoesDown() throws Exception {
+        long pid = ProcessHandle.current().pid() % 10_000;
+        String ns = "cemu" + pid;
+        String hostSide = "cmh" + pid;
+        String nsSide = "cmn" + pid;
+        String net = "10.201." + pid % 250 + ".";
+        Assumptions.assumeTrue(sh("ip", "netns", "add", ns), "needs root and iproute2 (ip netns)");
+        Process member = null;
+        try {
+            assertTrue(sh("ip", "link", "add", hostSide, "type", "veth", "peer", "name", nsSide));
+            assertTrue(sh("ip", "link", "set", nsSide, "netns", ns));
+            assertTrue(sh("ip", "addr", "add", net + "1/30", "dev", hostSide));
+            assertTrue(sh("ip", "link", "set", hostSide, "up"));
+            assertTrue(sh("ip", "netns", "exec", ns, "ip", "addr", "add", net + "2/30", "dev", nsSide));
+            assertTrue(sh("ip", "netns", "exec", ns, "ip", "link", "set", nsSide, "up"));
+            assertTrue(sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"));
+            int seed = freePort();
+            int port = freePort();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, java, "-Xmx512m", "-cp",
+                    System.getProperty("java.class.path"), CollemuCommand.class.getName(), "node", "--seed-nodes",
+                    net + "1:" + seed, "--host", net + "2", "--port", String.valueOf(port), "--insecure", "--threads",
+                    "1", "--failure-timeout", "3", "--exit-on-stdin-close");
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(tmp.resolve("ns-member.log").toFile());
+            member = pb.start();
+            nodes.add(member);
+            Path out = Files.createDirectories(tmp.resolve("cut"));
+            CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> collemu("run", "--topology",
+                    "rail-optimized:gpus=32,gpus-per-server=8,scale-up=nvlink4,link=pluggable-dsp-800g", "--engine",
+                    "actors", "--collective", "all-reduce", "--sizes", "64K:1G:x2", "--no-progress", "--out",
+                    out.toString(), "--members", "2", "--host", net + "1", "--port", String.valueOf(seed),
+                    "--insecure", "--member-wait", "90", "--failure-timeout", "3", "--threads", "1"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            Path summary = null;
+            while (System.nanoTime() < deadline && !run.isDone() && summary == null) {
+                try (Stream<Path> s = Files.list(out)) {
+                    summary = s.filter(Files::isDirectory).map(d -> d.resolve("summary.json"))
+                            .filter(Files::exists).findFirst().orElse(null);
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(summary != null, "the run never wrote its first step: "
+                    + (run.isDone() ? run.get().err() : "") + Files.readString(tmp.resolve("ns-member.log")));
+            long cutAt = System.nanoTime();
+            assertTrue(sh("ip", "link", "set", hostSide, "down"));
+            Result r = run.get(60, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - cutAt) / 1e9;
+            assertEquals(3, r.code(), r.out() + r.err());
+            List<String> errors = r.err().strip().lines().filter(l -> !l.contains("--insecure: plain TCP")).toList();
+            assertEquals(1, errors.size(), r.err());
+            assertTrue(errors.get(0).contains(net + "2:" + port) && errors.get(0).contains("lost"), r.err());
+            assertTrue(seconds < 30, "the run took " + seconds + " s to notice the cut link");
+            String written = Files.readString(summary);
+            assertTrue(written.contains("\"partial\" : true") || written.contains("\"partial\": true"), written);
+        } finally {
+            if (member != null) {
+                member.destroyForcibly();
+                member.waitFor(20, TimeUnit.SECONDS);
+            }
+            sh("ip", "link", "del", hostSide);
+            sh("ip", "netns", "del", ns);
+        }
     }
 
     /**
