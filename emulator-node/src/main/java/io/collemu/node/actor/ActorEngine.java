@@ -85,7 +85,7 @@ public final class ActorEngine implements Engine {
                     req.progress());
             ActorRef<MemberClock.Command>[] clocks = new ActorRef[] {
                 ctx.spawnAnonymous(MemberClock.create(plan), DispatcherSelector.fromConfig(DISPATCHER))};
-            Coordinator.Members members = new Coordinator.Members(clocks, new String[] {"local"});
+            Coordinator.Members members = new Coordinator.Members(clocks, new String[] {"local"}, "");
             ctx.spawnAnonymous(Coordinator.create(members, model.lps().length, req.progress(), req.result()),
                     DispatcherSelector.fromConfig(DISPATCHER));
             return Behaviors.same();

@@ -45,16 +45,18 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     public record MemberReports(int member, LpReport[] reports) implements Command, ClusterMessage {
     }
 
-    /** A member's LP failed. */
-    public record MemberFailed(int member, String message) implements Command, ClusterMessage {
+    /** A member's LP failed, or ({@code lost}) it lost its window link to another member. */
+    public record MemberFailed(int member, String message, boolean lost) implements Command, ClusterMessage {
     }
 
     /**
      * The members of one run.
      *
-     * @param names a name per member for messages (e.g. its address)
+     * @param names     a name per member for messages (e.g. its address)
+     * @param endpoints the members' {@link WindowLinks} endpoints, comma-separated in member order, or "" when the
+     *                  window exchange goes through Pekko
      */
-    public record Members(ActorRef<MemberClock.Command>[] clocks, String[] names) {
+    public record Members(ActorRef<MemberClock.Command>[] clocks, String[] names, String endpoints) {
     }
 
     private static final long NONE = Long.MAX_VALUE;
@@ -79,7 +81,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         this.reports = new LpReport[lpCount];
         for (ActorRef<MemberClock.Command> c : members.clocks()) {
             context.watch(c);
-            c.tell(new MemberClock.Peers(members.clocks(), context.getSelf()));
+            c.tell(new MemberClock.Peers(members.clocks(), context.getSelf(), members.endpoints()));
         }
     }
 
@@ -94,8 +96,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         return newReceiveBuilder()
                 .onMessage(MemberDone.class, this::onMemberDone)
                 .onMessage(MemberReports.class, this::onMemberReports)
-                .onMessage(MemberFailed.class, f -> fail(new IllegalStateException("member "
-                        + members.names()[f.member()] + ": " + f.message())))
+                .onMessage(MemberFailed.class, f -> fail(f.lost()
+                        ? new MemberLostException("cluster member " + members.names()[f.member()] + ": " + f.message())
+                        : new IllegalStateException("member " + members.names()[f.member()] + ": " + f.message())))
                 .onSignal(Terminated.class, this::onClockStopped)
                 .build();
     }

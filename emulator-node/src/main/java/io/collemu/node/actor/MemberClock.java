@@ -59,9 +59,20 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     public record Reported(LpReport report) implements Command {
     }
 
-    /** The clocks of every member, by member index, and the coordinator; starts the run. */
-    public record Peers(ActorRef<Command>[] clocks, ActorRef<Coordinator.Command> coordinator)
+    /**
+     * The clocks of every member, by member index, the coordinator, and the members' {@link WindowLinks} endpoints
+     * (comma-separated, "" when batches go through Pekko); starts the run.
+     */
+    public record Peers(ActorRef<Command>[] clocks, ActorRef<Coordinator.Command> coordinator, String endpoints)
             implements Command, ClusterMessage {
+    }
+
+    /** This member's window link to or from {@code member} broke (from {@link WindowLinks}; local only). */
+    public record LinkFailed(int member, String message) implements Command {
+    }
+
+    /** A broken window link was not explained by a lost member within the grace: the run ends. */
+    private record LinkGiveUp(String message) implements Command {
     }
 
     /**
@@ -83,9 +94,18 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
      *
      * @param crossLookaheadPs the smallest delay of a message between members ({@code Long.MAX_VALUE} for one)
      * @param dispatcher       the dispatcher the LP actors run on
+     * @param links            the direct window exchange ({@link WindowLinks}), or null: through Pekko
+     * @param linkGrace        how long a broken link may wait for the cluster to name a lost member before the run
+     *                         ends on the link's own error
      */
     public record Plan(Model model, Placement placement, long crossLookaheadPs, long startPs, String dispatcher,
-            Progress progress) {
+            Progress progress, WindowLinks links, java.time.Duration linkGrace) {
+
+        /** A plan whose batches go through Pekko. */
+        public Plan(Model model, Placement placement, long crossLookaheadPs, long startPs, String dispatcher,
+                Progress progress) {
+            this(model, placement, crossLookaheadPs, startPs, dispatcher, progress, null, java.time.Duration.ZERO);
+        }
     }
 
     private final Plan plan;
@@ -109,6 +129,11 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     private long exchangeStartNanos;
     private long globalWindows;
     private boolean failed;
+    /** The batches go over {@link Plan#links()} (set on {@link Peers}). */
+    private boolean direct;
+    /** This member has said MemberDone: its links may close from now on. */
+    private boolean finished;
+    private boolean linkBroken;
 
     @SuppressWarnings("unchecked")
     private MemberClock(ActorContext<Command> context, Plan plan) {
@@ -142,6 +167,14 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
                 .onMessage(CollectReports.class, this::onCollectReports)
                 .onMessage(Reported.class, this::onReported)
                 .onMessage(LpFailed.class, this::onLpFailed)
+                .onMessage(LinkFailed.class, this::onLinkFailed)
+                .onMessage(LinkGiveUp.class, this::onLinkGiveUp)
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+                    if (plan.links() != null) {
+                        plan.links().close();
+                    }
+                    return this;
+                })
                 .build();
     }
 
@@ -149,6 +182,17 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         this.peers = p.clocks();
         this.coordinator = p.coordinator();
         this.exchange = new MemberExchange(member, peers.length);
+        if (plan.links() != null && !p.endpoints().isEmpty()) {
+            try {
+                plan.links().connect(member, p.endpoints().split(","));
+                direct = true;
+            } catch (java.io.IOException e) {
+                failed = true;
+                coordinator.tell(new Coordinator.MemberFailed(member, "cannot open the window links ("
+                        + e.getMessage() + ")", true));
+                return this;
+            }
+        }
         DispatcherSelector selector = DispatcherSelector.fromConfig(plan.dispatcher());
         Grouping grouping = plan.placement().grouping();
         LpActor.Wiring wiring = new LpActor.Wiring(plan.placement(), plan.model().fabric().inboundLookaheadPs(),
@@ -242,7 +286,7 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
             failed = true;
             Throwable e = f.error();
             coordinator.tell(new Coordinator.MemberFailed(member, "LP " + f.lp() + ": " + e.getClass().getSimpleName()
-                    + ": " + e.getMessage()));
+                    + ": " + e.getMessage(), false));
         }
         return this;
     }
@@ -266,10 +310,40 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         exchange.begin(scheduler.nextEventPs());
         for (int m = 0; m < peers.length; m++) {
             for (MemberBatch part : exchange.flush(m)) {
-                peers[m].tell(part);
+                if (!direct) {
+                    peers[m].tell(part);
+                } else if (!linkBroken) {
+                    try {
+                        plan.links().send(m, part);
+                    } catch (java.io.IOException e) {
+                        onLinkFailed(new LinkFailed(m, "the window link to member " + m + " failed: " + e.getMessage()));
+                    }
+                }
             }
         }
         maybeDoneExchanging();
+    }
+
+    /**
+     * A window link broke. A member that died breaks its links at once, seconds before the cluster's failure
+     * detector names it: wait {@link Plan#linkGrace()} for the cluster engine to report the lost member, then end
+     * the run on the link's error (never a silent wait for batches that cannot come).
+     */
+    private Behavior<Command> onLinkFailed(LinkFailed f) {
+        if (finished || failed || linkBroken) {
+            return this; // at the end of a run the peers close their links: expected
+        }
+        linkBroken = true;
+        getContext().scheduleOnce(plan.linkGrace(), getContext().getSelf(), new LinkGiveUp(f.message()));
+        return this;
+    }
+
+    private Behavior<Command> onLinkGiveUp(LinkGiveUp g) {
+        if (!finished && !failed) {
+            failed = true;
+            coordinator.tell(new Coordinator.MemberFailed(member, g.message(), true));
+        }
+        return this;
     }
 
     /** Done with this global window once every other member's last part for it is in. */
@@ -281,6 +355,7 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         barrierWaitNanos += System.nanoTime() - exchangeStartNanos;
         long next = exchange.nextWindowPs();
         if (next == WindowScheduler.NONE) {
+            finished = true;
             coordinator.tell(new Coordinator.MemberDone(member, globalWindowPs, next, events,
                     scheduler.activations(), scheduler.windows(), exchange.crossBatches(), barrierWaitNanos,
                     globalWindows));

@@ -6,6 +6,7 @@ import io.collemu.node.actor.Grouping;
 import io.collemu.node.actor.MemberClock;
 import io.collemu.node.actor.MemberLostException;
 import io.collemu.node.actor.Placement;
+import io.collemu.node.actor.WindowLinks;
 import io.collemu.node.engine.Engine;
 import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
@@ -59,6 +60,12 @@ public final class ClusterEngine implements Engine {
     private double totalBarrierNanos;
     private long totalWallNanos;
     private long runId;
+    /** Direct window exchange ({@link WindowLinks}): on without TLS unless {@link #EXCHANGE_PROPERTY} says pekko. */
+    private final boolean directExchange;
+    private final java.security.SecureRandom tokens = new java.security.SecureRandom();
+
+    /** {@code -Dcollemu.window-exchange=pekko} keeps the window exchange on Artery (for comparison, and the RTT bench). */
+    public static final String EXCHANGE_PROPERTY = "collemu.window-exchange";
 
     /**
      * Starts member 0 and waits until {@code members} members are up and every other member's host is known.
@@ -71,6 +78,7 @@ public final class ClusterEngine implements Engine {
         this.members = members;
         this.groupingMode = engine.grouping();
         this.threadsPerMember = engine.threads();
+        this.directExchange = !settings.tlsOn() && !"pekko".equals(System.getProperty(EXCHANGE_PROPERTY));
         this.system = MemberSystem.start(settings, Behaviors.<Void>empty(), engine.config());
         this.watch = new MemberWatch(system);
         try {
@@ -184,17 +192,47 @@ public final class ClusterEngine implements Engine {
         Partition p = Partition.of(job.fabric(), members, grouping, groupingMode, work);
         lastPartition = p;
         long id = ++runId;
+        long token = 0;
+        WindowLinks links = null;
+        if (directExchange) {
+            while (token == 0) {
+                token = tokens.nextLong();
+            }
+            try {
+                links = WindowLinks.listen(system, settings.bindEndpoint().host(), settings.host(), token);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot open a window link port on " + settings.bindEndpoint().host()
+                        + ": " + e.getMessage(), e);
+            }
+        }
         ActorRef<MemberClock.Command>[] clocks = new ActorRef[members];
-        for (int i = 1; i < members; i++) {
-            clocks[i] = setUp(i, id, job, p);
+        String[] endpoints = new String[members];
+        try {
+            for (int i = 1; i < members; i++) {
+                MemberHost.ClockReady ready = setUp(i, id, job, p, token);
+                clocks[i] = ready.clock();
+                endpoints[i] = ready.linkEndpoint();
+            }
+        } catch (RuntimeException e) {
+            if (links != null) {
+                links.close();
+            }
+            throw e;
         }
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         Placement placement = new Placement(grouping, p.groupMember(), 0);
         Model model = job.model(lp -> placement.isLocal(grouping.groupOf(lp)));
         clocks[0] = system.systemActorOf(MemberClock.create(new MemberClock.Plan(model, placement,
-                p.crossLookaheadPs(), job.startPs(), DISPATCHER, progress)), "clock-" + id,
-                DispatcherSelector.fromConfig(DISPATCHER));
-        system.systemActorOf(Coordinator.create(new Coordinator.Members(clocks, names.toArray(String[]::new)),
+                p.crossLookaheadPs(), job.startPs(), DISPATCHER, progress, links, linkGrace(settings))),
+                "clock-" + id, DispatcherSelector.fromConfig(DISPATCHER));
+        if (links != null) {
+            links.deliverTo(clocks[0]);
+            endpoints[0] = links.endpoint();
+        }
+        // a member that opened no link (it could not) keeps the whole run's exchange on Pekko
+        boolean allLinked = links != null && java.util.Arrays.stream(endpoints).noneMatch(String::isEmpty);
+        String joined = allLinked ? String.join(",", endpoints) : "";
+        system.systemActorOf(Coordinator.create(new Coordinator.Members(clocks, names.toArray(String[]::new), joined),
                 model.lps().length, progress, result), "coordinator-" + id,
                 DispatcherSelector.fromConfig(DISPATCHER));
         Outcome o = awaitOrLost(result, null, "the run");
@@ -205,11 +243,19 @@ public final class ClusterEngine implements Engine {
         return o;
     }
 
+    /**
+     * How long a broken window link waits for the cluster to name a lost member: twice the failure timeout (the
+     * heartbeat pause, then the split-brain resolver's stable-after) plus 3 s of gossip.
+     */
+    static java.time.Duration linkGrace(ClusterSettings settings) {
+        return Duration.ofMillis(Math.round(2000 * settings.failureSeconds()) + 3000);
+    }
+
     /** Has member {@code member} build the job and spawn its clock. */
-    private ActorRef<MemberClock.Command> setUp(int member, long id, Job job, Partition p) {
+    private MemberHost.ClockReady setUp(int member, long id, Job job, Partition p, long token) {
         CompletableFuture<MemberHost.Reply> reply = AskPattern.<MemberHost.Command, MemberHost.Reply>ask(
                 hosts.get(member - 1), r -> new MemberHost.SetupRun(id, member, job.recipe(), groupingMode.name(),
-                        members * threadsPerMember, members, p.groupMember(), p.crossLookaheadPs(), r),
+                        members * threadsPerMember, members, p.groupMember(), p.crossLookaheadPs(), token, r),
                 SETUP_TIMEOUT, system.scheduler())
                 .toCompletableFuture();
         MemberHost.Reply r = awaitOrLost(reply, SETUP_TIMEOUT.plusSeconds(10), "cluster member " + names.get(member)
@@ -218,7 +264,7 @@ public final class ClusterEngine implements Engine {
             throw new IllegalStateException("member " + names.get(member) + " could not build the model: "
                     + f.message());
         }
-        return ((MemberHost.ClockReady) r).clock();
+        return (MemberHost.ClockReady) r;
     }
 
     private void throwIfLost() {

@@ -5,6 +5,7 @@ import io.collemu.node.actor.CrashPoint;
 import io.collemu.node.actor.Grouping;
 import io.collemu.node.actor.MemberClock;
 import io.collemu.node.actor.Placement;
+import io.collemu.node.actor.WindowLinks;
 import io.collemu.node.engine.Job;
 import io.collemu.node.engine.Progress;
 import io.collemu.node.lp.Model;
@@ -41,15 +42,24 @@ public final class MemberHost {
 
     /**
      * Build the job of {@code recipe}, group its LPs as {@code grouping} names, host the groups with
-     * {@code groupMember[g] == member}, reply with the clock.
+     * {@code groupMember[g] == member}, reply with the clock. A non-zero {@code linkToken} asks for the direct window
+     * exchange ({@link WindowLinks}) of that token.
      */
     public record SetupRun(long runId, int member, byte[] recipe, String grouping, int groups, int members,
-            int[] groupMember, long crossLookaheadPs, ActorRef<Reply> replyTo) implements Command, ClusterMessage {
+            int[] groupMember, long crossLookaheadPs, long linkToken, ActorRef<Reply> replyTo)
+            implements Command, ClusterMessage {
     }
 
-    /** The member's clock for a run is ready. */
-    public record ClockReady(long runId, int member, ActorRef<MemberClock.Command> clock)
+    /** The member's clock for a run is ready, with its window link endpoint ("" without one). */
+    public record ClockReady(long runId, int member, ActorRef<MemberClock.Command> clock, String linkEndpoint)
             implements Reply, ClusterMessage {
+    }
+
+    /**
+     * Where a member's window links listen and what they advertise, and how long a broken one waits for the cluster
+     * to name a lost member.
+     */
+    public record LinkHosts(String bindHost, String advertiseHost, java.time.Duration grace) {
     }
 
     /** The member could not set the run up (e.g. the recipe does not build here). */
@@ -57,21 +67,22 @@ public final class MemberHost {
     }
 
     /** The host, building jobs with {@code factory} and running their actors on {@code dispatcher}. */
-    public static Behavior<Command> create(String dispatcher, ModelFactory factory) {
+    public static Behavior<Command> create(String dispatcher, ModelFactory factory, LinkHosts linkHosts) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(HOST_KEY, ctx.getSelf()));
             return Behaviors.receive(Command.class)
                     .onMessage(SetupRun.class, m -> {
-                        m.replyTo().tell(setUp(m, dispatcher, factory, ctx));
+                        m.replyTo().tell(setUp(m, dispatcher, factory, linkHosts, ctx));
                         return Behaviors.same();
                     })
                     .build();
         });
     }
 
-    private static Reply setUp(SetupRun m, String dispatcher, ModelFactory factory,
+    private static Reply setUp(SetupRun m, String dispatcher, ModelFactory factory, LinkHosts linkHosts,
             org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
         CrashPoint.build();
+        WindowLinks links = null;
         try {
             Job job = factory.job(m.recipe());
             Grouping.Mode mode = Grouping.Mode.fromName(m.grouping());
@@ -81,12 +92,22 @@ public final class MemberHost {
             Placement placement = new Placement(grouping, m.groupMember(), m.member());
             // only this member's LPs: the partitioned build (the others' GPUs, programs and port queues stay out)
             Model model = job.model(lp -> placement.isLocal(grouping.groupOf(lp)));
+            if (m.linkToken() != 0) {
+                links = WindowLinks.listen(ctx.getSystem(), linkHosts.bindHost(), linkHosts.advertiseHost(),
+                        m.linkToken());
+            }
             MemberClock.Plan plan = new MemberClock.Plan(model, placement, m.crossLookaheadPs(),
-                    job.startPs(), dispatcher, Progress.NONE);
+                    job.startPs(), dispatcher, Progress.NONE, links, linkHosts.grace());
             ActorRef<MemberClock.Command> clock = ctx.spawnAnonymous(MemberClock.create(plan),
                     DispatcherSelector.fromConfig(dispatcher));
-            return new ClockReady(m.runId(), m.member(), clock);
-        } catch (RuntimeException e) {
+            if (links != null) {
+                links.deliverTo(clock);
+            }
+            return new ClockReady(m.runId(), m.member(), clock, links == null ? "" : links.endpoint());
+        } catch (RuntimeException | java.io.IOException e) {
+            if (links != null) {
+                links.close();
+            }
             return new SetupFailed(m.runId(), m.member(), e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }

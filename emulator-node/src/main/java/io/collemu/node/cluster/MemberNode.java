@@ -55,7 +55,9 @@ public final class MemberNode {
         int failed = 0;
         boolean announce = true;
         while (!stop.get()) {
-            ActorSystem<?> system = MemberSystem.start(settings, MemberHost.create(ActorEngine.DISPATCHER, factory),
+            ActorSystem<?> system = MemberSystem.start(settings, MemberHost.create(ActorEngine.DISPATCHER, factory,
+                    new MemberHost.LinkHosts(settings.bindEndpoint().host(), settings.host(),
+                            ClusterEngine.linkGrace(settings))),
                     engine.config());
             try {
                 awaitStarted(system);

@@ -43,7 +43,7 @@ class CoordinatorTest {
         TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
         CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
         ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
-                new String[] {"a", "b"}), 2, Progress.NONE, result));
+                new String[] {"a", "b"}, ""), 2, Progress.NONE, result));
         a.expectMessageClass(MemberClock.Peers.class, WAIT);
         b.expectMessageClass(MemberClock.Peers.class, WAIT);
         // the clocks advanced the global windows among themselves; each says when nothing is left anywhere
@@ -68,7 +68,7 @@ class CoordinatorTest {
         TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
         CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
         ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
-                new String[] {"a", "b"}), 2, Progress.NONE, result));
+                new String[] {"a", "b"}, ""), 2, Progress.NONE, result));
         c.tell(new Coordinator.MemberDone(1, 300, 500, 30, 2, 2, 4, 0, 7));
         ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
         assertEquals("member b stopped at 300 ps with events left at 500 ps", e.getCause().getMessage());
@@ -81,7 +81,7 @@ class CoordinatorTest {
         TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
         CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
         ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
-                new String[] {"a", "b"}), 2, Progress.NONE, result));
+                new String[] {"a", "b"}, ""), 2, Progress.NONE, result));
         b.expectMessageClass(MemberClock.Peers.class, WAIT);
         b.stop();
         ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
@@ -96,7 +96,7 @@ class CoordinatorTest {
         TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
         CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
         ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
-                new String[] {"a", "b"}), 2, Progress.NONE, result));
+                new String[] {"a", "b"}, ""), 2, Progress.NONE, result));
         c.tell(new Coordinator.MemberDone(0, 0, Long.MAX_VALUE, 10, 1, 1, 0, 0, 0));
         c.tell(new Coordinator.MemberDone(1, 0, Long.MAX_VALUE, 20, 1, 1, 0, 0, 0));
         b.expectMessageClass(MemberClock.Peers.class, WAIT);
@@ -115,8 +115,8 @@ class CoordinatorTest {
         TestProbe<MemberClock.Command> b = KIT.createTestProbe(MemberClock.Command.class);
         CompletableFuture<Engine.Outcome> result = new CompletableFuture<>();
         ActorRef<Coordinator.Command> c = KIT.spawn(Coordinator.create(new Coordinator.Members(refs(a, b),
-                new String[] {"a", "b"}), 2, Progress.NONE, result));
-        c.tell(new Coordinator.MemberFailed(1, "LP 7: IllegalStateException: credits exceed the buffer"));
+                new String[] {"a", "b"}, ""), 2, Progress.NONE, result));
+        c.tell(new Coordinator.MemberFailed(1, "LP 7: IllegalStateException: credits exceed the buffer", false));
         ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("member b: LP 7"), e.getCause().getMessage());
     }

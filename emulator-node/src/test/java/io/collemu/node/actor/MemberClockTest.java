@@ -45,7 +45,7 @@ class MemberClockTest {
         // member 0 was told first, ran its start window and sent its (empty) part of exchange 0 ...
         clock.tell(new MemberClock.MemberBatch(0, 0, 0, 1, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE));
         // ... before the leader's Peers reached this member
-        clock.tell(new MemberClock.Peers(new ActorRef[] {member0.getRef(), clock}, coordinator.getRef()));
+        clock.tell(new MemberClock.Peers(new ActorRef[] {member0.getRef(), clock}, coordinator.getRef(), ""));
         MemberClock.MemberBatch sent = member0.expectMessageClass(MemberClock.MemberBatch.class, WAIT);
         assertEquals(0, sent.exchange());
         assertEquals(1, sent.fromMember());

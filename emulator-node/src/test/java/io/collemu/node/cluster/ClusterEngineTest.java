@@ -58,7 +58,7 @@ class ClusterEngineTest {
                                     throw new IllegalStateException("clock failure for the test");
                                 })
                                 .build());
-                        m.replyTo().tell(new MemberHost.ClockReady(m.runId(), m.member(), clock));
+                        m.replyTo().tell(new MemberHost.ClockReady(m.runId(), m.member(), clock, ""));
                         return Behaviors.same();
                     })
                     .build();
