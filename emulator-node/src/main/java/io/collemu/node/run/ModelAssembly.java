@@ -238,7 +238,7 @@ public final class ModelAssembly {
             NcclPlanner.Plan p = planner.plan(kind, sweep.algorithm(), sweep.channels(), sizeBytes, sweep.root(),
                     identity(n), matrix, pairs);
             return new Step(p.schedule(), p.timing(), new SizeRun.StepChoice(p.algorithm(), p.protocol(),
-                    p.channels(), p.modelUs(), tuningTable(kind, sizeBytes, p)));
+                    p.channels(), p.modelUs(), tuningTable(kind, sizeBytes, p), p.ncclPick()));
         }
         CollectiveRequest request = new CollectiveRequest(kind, sweep.algorithm(), sizeBytes, n,
                 Math.max(1, sweep.channels()), sweep.root(), topology.gpusPerServer(), matrix, pairs);

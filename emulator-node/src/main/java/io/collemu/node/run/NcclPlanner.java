@@ -55,8 +55,18 @@ final class NcclPlanner {
      * @param choice  NCCL's choice (null for point-to-point collectives, which NCCL's model does not cover)
      * @param modelUs NCCL's predicted time for it, microseconds (0 when not modelled)
      */
+    /**
+     * @param ncclPick what NCCL's model picks among every algorithm it enables, when that is not what runs here (an
+     *                 algorithm collemu does not emulate, such as NVLSTree): e.g. {@code NVLSTree/Simple 4428.29 us};
+     *                 "" when they agree or the user forced the choice
+     */
     record Plan(Schedule schedule, InstanceTiming timing, NcclChoice choice, String algorithm, String protocol,
-            int channels, double modelUs) {
+            int channels, double modelUs, String ncclPick) {
+
+        Plan(Schedule schedule, InstanceTiming timing, NcclChoice choice, String algorithm, String protocol,
+                int channels, double modelUs) {
+            this(schedule, timing, choice, algorithm, protocol, channels, modelUs, "");
+        }
     }
 
     NcclPlanner(Fabric fabric, GpuModel gpu, Fidelity fidelity) {
@@ -112,7 +122,24 @@ final class NcclPlanner {
         long nBytes = fn.get().ncclBytesOfTestSize(sizeBytes, ELEMENT_BYTES, layout.ranks());
         InstanceTiming timing = timing(tuner, fn.get(), choice.algorithm(), choice.protocol(), nBytes, schedule);
         return new Plan(schedule, timing, choice, choice.algorithm().cliName(), choice.protocol().cliName(), c,
-                tuner.timeUs(fn.get(), choice.algorithm(), choice.protocol(), nBytes));
+                tuner.timeUs(fn.get(), choice.algorithm(), choice.protocol(), nBytes),
+                ncclPick(fn.get(), algorithm, nBytes, tuner, choice));
+    }
+
+    /**
+     * NCCL's own pick over every algorithm it enables here (NVLSTree, PAT and CollNet included), when {@code auto}
+     * ran something else because collemu does not emulate that algorithm; "" otherwise.
+     */
+    private String ncclPick(NcclFunction fn, String algorithm, long nBytes, NcclTuner tuner, NcclChoice ran) {
+        if (!algorithm.equalsIgnoreCase(Collectives.AUTO) || !fidelity.protocol().equalsIgnoreCase("auto")) {
+            return "";
+        }
+        NcclChoice own = tuner.choose(fn, nBytes, (a, p) -> true);
+        if (own.algorithm() == ran.algorithm() && own.protocol() == ran.protocol()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%s/%s %.2f us", own.algorithm().cliName(), own.protocol().cliName(),
+                own.predictedUs());
     }
 
     private NcclChoice choose(NcclFunction fn, CollectiveKind kind, String algorithm, long sizeBytes,

@@ -170,13 +170,19 @@ public final class RunWriter {
                 + "src/graph/tuning.cc of v2.30.7-1)\n");
         sb.append(String.format(java.util.Locale.ROOT, "# %-14s %12s %10s %8s %8s %12s %14s%n", "collective",
                 "size(B)", "algorithm", "protocol", "channels", "model(us)", "emulated(us)"));
+        boolean other = false;
         for (SizeRun r : runs) {
             SizeRun.StepChoice ch = r.choice();
             double emulated = r.result().instanceEndPs()[0] - r.result().instanceStartPs()[0];
-            sb.append(String.format(java.util.Locale.ROOT, "# %-14s %12d %10s %8s %8d %12s %14.2f%n",
+            sb.append(String.format(java.util.Locale.ROOT, "# %-14s %12d %10s %8s %8d %12s %14.2f%s%n",
                     r.kind().cliName(), r.sizeBytes(), ch.algorithm(), ch.protocol(), ch.channels(),
                     ch.modelUs() > 0 ? String.format(java.util.Locale.ROOT, "%.2f", ch.modelUs()) : "-",
-                    emulated / 1e6));
+                    emulated / 1e6, ch.ncclPick().isEmpty() ? "" : "  (NCCL picks " + ch.ncclPick() + ")"));
+            other |= !ch.ncclPick().isEmpty();
+        }
+        if (other) {
+            sb.append("# (NCCL picks ...): NCCL's model prefers an algorithm collemu does not emulate yet (NVLSTree, "
+                    + "PAT, CollNet); the row shows the best one it does\n");
         }
         return sb.toString();
     }
@@ -191,6 +197,9 @@ public final class RunWriter {
             m.put("protocol", r.choice().protocol());
             m.put("channels", r.choice().channels());
             m.put("ncclModelUs", r.choice().modelUs() > 0 ? r.choice().modelUs() : null);
+            if (!r.choice().ncclPick().isEmpty()) {
+                m.put("ncclOwnPick", r.choice().ncclPick());
+            }
             out.add(m);
         }
         return out;

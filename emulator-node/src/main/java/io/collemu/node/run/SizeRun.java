@@ -17,6 +17,12 @@ public record SizeRun(CollectiveKind kind, long sizeBytes, Schedule schedule, in
      * @param modelUs NCCL's own predicted time (0 when its model does not cover the collective, or ideal mode)
      * @param tuning  NCCL's cost table for the size, as {@code #} lines (empty when not modelled)
      */
-    public record StepChoice(String algorithm, String protocol, int channels, double modelUs, String tuning) {
+    public record StepChoice(String algorithm, String protocol, int channels, double modelUs, String tuning,
+            String ncclPick) {
+
+        /** A choice that is NCCL's own pick (or not NCCL's at all). */
+        public StepChoice(String algorithm, String protocol, int channels, double modelUs, String tuning) {
+            this(algorithm, protocol, channels, modelUs, tuning, "");
+        }
     }
 }
