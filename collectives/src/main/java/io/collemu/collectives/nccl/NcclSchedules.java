@@ -58,6 +58,22 @@ public final class NcclSchedules {
         return NvlsAllReduce.create(request);
     }
 
+    /** Name of NCCL's NVLSTree all-reduce (NVLS inside each server, a double binary tree between them). */
+    public static final String NVLS_TREE = NvlsTreeAllReduce.NAME;
+
+    /**
+     * NCCL's NVLSTree all-reduce ({@link NvlsTreeAllReduce}) for an all-reduce request on a regular layout of at least
+     * two servers whose GPUs share an NVSwitch each; the request's algorithm name is not read.
+     *
+     * @throws CollectiveException for another kind or layout
+     */
+    public static Schedule nvlsTree(CollectiveRequest request, NcclLayout layout) {
+        if (request == null || layout == null) {
+            throw new CollectiveException("nvlstree schedule: request and layout must be given");
+        }
+        return NvlsTreeAllReduce.create(request, layout);
+    }
+
     /**
      * Builds the schedule NCCL would run for a (validated) request on {@code layout}.
      *

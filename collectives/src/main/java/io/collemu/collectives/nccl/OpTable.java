@@ -20,6 +20,12 @@ final class OpTable {
     int[] stream = new int[8];
     boolean[] reduces = new boolean[8];
     boolean[] forwards = new boolean[8];
+    int[] combine = new int[8];
+    long[] combineGroup = new long[8];
+    int[] combineSize = new int[8];
+    boolean[] depWhole = new boolean[8];
+    /** (sender, tag) of every receive, built on the first {@link #findRecv}. */
+    private java.util.Map<Long, Integer> recvIndex;
     int[] depStart = new int[9];
     int[] deps = new int[8];
     int depSize;
@@ -38,6 +44,33 @@ final class OpTable {
     }
 
     /**
+     * Adds a send that waits for the whole of each dependency (not byte overlap), as an NVLS multicast does.
+     *
+     * @return its op index, or -1 when empty
+     */
+    int sendAfterWhole(int to, long sendTag, long offset, long length, int streamId, int... depHandles) {
+        int op = addSend(false, to, sendTag, offset, length, streamId, depHandles);
+        if (op >= 0) {
+            depWhole[op] = true;
+        }
+        return op;
+    }
+
+    /** Marks op {@code op} (not -1) as switch-combined ({@link io.collemu.collectives.RankSchedule#combine}). */
+    void combine(int op, int kind, long group, int size) {
+        if (op >= 0) {
+            combine[op] = kind;
+            combineGroup[op] = group;
+            combineSize[op] = size;
+        }
+    }
+
+    /** @return the op index of the last op added (its handle), or -1 when there is none */
+    int last() {
+        return size - 1;
+    }
+
+    /**
      * Adds a relay forward ({@link RelayRankSchedule#isRelayForward}): a send that reads the output buffer at
      * {@code offset}, where this rank's receive {@code depHandles} staged the bytes, with overlap dependencies.
      */
@@ -45,10 +78,10 @@ final class OpTable {
         addSend(true, to, sendTag, offset, length, streamId, depHandles);
     }
 
-    private void addSend(boolean forward, int to, long sendTag, long offset, long length, int streamId,
+    private int addSend(boolean forward, int to, long sendTag, long offset, long length, int streamId,
             int... depHandles) {
         if (length == 0) {
-            return;
+            return -1;
         }
         int op = add(true, to, sendTag, offset, length, streamId, false);
         forwards[op] = forward;
@@ -61,6 +94,7 @@ final class OpTable {
             }
         }
         depStart[op + 1] = depSize;
+        return op;
     }
 
     private int add(boolean isSend, int p, long t, long offset, long length, int streamId, boolean reduce) {
@@ -74,6 +108,10 @@ final class OpTable {
             stream = Arrays.copyOf(stream, cap);
             reduces = Arrays.copyOf(reduces, cap);
             forwards = Arrays.copyOf(forwards, cap);
+            combine = Arrays.copyOf(combine, cap);
+            combineGroup = Arrays.copyOf(combineGroup, cap);
+            combineSize = Arrays.copyOf(combineSize, cap);
+            depWhole = Arrays.copyOf(depWhole, cap);
             depStart = Arrays.copyOf(depStart, cap + 1);
         }
         int op = size++;
@@ -85,17 +123,39 @@ final class OpTable {
         stream[op] = streamId;
         reduces[op] = reduce;
         forwards[op] = false;
+        combine[op] = 0;
+        combineGroup[op] = 0;
+        combineSize[op] = 1;
+        depWhole[op] = false;
+        recvIndex = null;
         depStart[op + 1] = depSize;
         return op;
     }
 
     /** @return the op index of the receive from {@code sender} with {@code recvTag}, or -1 */
     int findRecv(int sender, long recvTag) {
-        for (int op = 0; op < size; op++) {
-            if (!send[op] && peer[op] == sender && tag[op] == recvTag) {
-                return op;
+        if (recvIndex == null) {
+            recvIndex = new java.util.HashMap<>();
+            for (int op = 0; op < size; op++) {
+                if (!send[op]) {
+                    recvIndex.putIfAbsent(key(peer[op], tag[op]), op);
+                }
+            }
+        }
+        Integer op = recvIndex.get(key(sender, recvTag));
+        if (op != null && peer[op] == sender && tag[op] == recvTag) {
+            return op;
+        }
+        for (int o = 0; o < size; o++) { // a key collision (or none): the exact scan decides
+            if (!send[o] && peer[o] == sender && tag[o] == recvTag) {
+                return o;
             }
         }
         return -1;
+    }
+
+    /** A hash of (sender, tag); {@link #findRecv} checks the op it names. */
+    private static long key(int sender, long recvTag) {
+        return recvTag * 0x9E3779B97F4A7C15L + sender;
     }
 }

@@ -128,6 +128,10 @@ final class TableSchedule implements Schedule {
         private final int[] stream;
         private final boolean[] reduces;
         private final boolean[] forwards;
+        private final int[] combine;
+        private final long[] combineGroup;
+        private final int[] combineSize;
+        private final boolean[] depWhole;
         private final int[] depStart;
         private final int[] deps;
         private final int[] match;
@@ -142,6 +146,10 @@ final class TableSchedule implements Schedule {
             stream = Arrays.copyOf(ops.stream, count);
             reduces = Arrays.copyOf(ops.reduces, count);
             forwards = Arrays.copyOf(ops.forwards, count);
+            combine = Arrays.copyOf(ops.combine, count);
+            combineGroup = Arrays.copyOf(ops.combineGroup, count);
+            combineSize = Arrays.copyOf(ops.combineSize, count);
+            depWhole = Arrays.copyOf(ops.depWhole, count);
             depStart = Arrays.copyOf(ops.depStart, count + 1);
             deps = Arrays.copyOf(ops.deps, ops.depSize);
             this.match = match;
@@ -201,6 +209,21 @@ final class TableSchedule implements Schedule {
         }
 
         @Override
+        public int combine(int op) {
+            return combine[check(op)];
+        }
+
+        @Override
+        public long combineGroup(int op) {
+            return combineGroup[check(op)];
+        }
+
+        @Override
+        public int combineSize(int op) {
+            return combineSize[check(op)];
+        }
+
+        @Override
         public int matchOp(int op) {
             if (!send[check(op)]) {
                 throw new IllegalArgumentException("op " + op + " is a receive");
@@ -223,8 +246,7 @@ final class TableSchedule implements Schedule {
 
         @Override
         public boolean depWhole(int op, int k) {
-            check(op);
-            return false;
+            return depWhole[check(op)];
         }
     }
 }

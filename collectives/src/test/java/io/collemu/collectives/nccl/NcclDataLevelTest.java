@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every NCCL schedule run on real data under random interleavings: {@link DataVerifier} for rings, chains and
- * trees, {@link NcclRelayCheck} (DataVerifier's rules plus relay forwards) for PXN all-to-all and send/recv, on servers of
+ * trees, {@link NcclRelayCheck} (DataVerifier's rules plus relay forwards) for PXN all-to-all and send/recv (and NVLSTree on
+ * multi-server layouts through DataVerifier), on servers of
  * G = 1, 2, 4, 8 GPUs times N = 1, 2, 3, 4, 16 servers (n <= 128), plus uneven and shuffled layouts; channels
  * 1..16 (all of them up to n = 16, a spread above), sizes 0, 1, 7, odd below n x C (partly empty channel
  * pieces) and large.
@@ -34,7 +35,8 @@ class NcclDataLevelTest {
         RING_REDUCE(CollectiveKind.REDUCE, "ring"),
         TREE_ALL_REDUCE(CollectiveKind.ALL_REDUCE, "tree"),
         PXN_ALL_TO_ALL(CollectiveKind.ALL_TO_ALL, "auto"),
-        PXN_SEND_RECV(CollectiveKind.SEND_RECV, "auto");
+        PXN_SEND_RECV(CollectiveKind.SEND_RECV, "auto"),
+        NVLS_TREE_ALL_REDUCE(CollectiveKind.ALL_REDUCE, "auto");
 
         final CollectiveKind kind;
         final String algorithm;
@@ -90,7 +92,8 @@ class NcclDataLevelTest {
                     : new int[] {1, 2, 3, 8, 13, 16};
             for (Algo algo : Algo.values()) {
                 if (algo == Algo.PXN_ALL_TO_ALL && !p.layout().isRegular()
-                        || algo == Algo.PXN_SEND_RECV && n == 1) {
+                        || algo == Algo.PXN_SEND_RECV && n == 1 || algo == Algo.NVLS_TREE_ALL_REDUCE
+                        && !(p.layout().isRegular() && p.layout().nodes() > 1 && p.layout().gpusPerNode() > 1)) {
                     continue;
                 }
                 for (int c : channels) {
@@ -137,6 +140,11 @@ class NcclDataLevelTest {
         return flat.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    static Schedule schedule(Algo algo, CollectiveRequest request, NcclLayout layout) {
+        return algo == Algo.NVLS_TREE_ALL_REDUCE ? NcclSchedules.nvlsTree(request, layout)
+                : NcclSchedules.of(request, layout);
+    }
+
     static void verify(Schedule schedule, long seed, long segmentBytes) {
         CollectiveKind kind = schedule.request().kind();
         if (kind == CollectiveKind.ALL_TO_ALL || kind == CollectiveKind.SEND_RECV) {
@@ -151,7 +159,7 @@ class NcclDataLevelTest {
     void shouldProduceTheRightDataUnderRandomInterleavings(Algo algo, Placement placement, int channels,
             long size) {
         int n = placement.layout().ranks();
-        Schedule schedule = NcclSchedules.of(request(algo, n, channels, size), placement.layout());
+        Schedule schedule = schedule(algo, request(algo, n, channels, size), placement.layout());
         long[] segments = n <= 16 ? new long[] {1, 5, 1L << 30} : new long[] {7, 1L << 30};
         for (long segment : segments) {
             long seed = segment * 31 + channels;
@@ -166,7 +174,7 @@ class NcclDataLevelTest {
         long size = (1L << 18) + 3;
         CollectiveRequest request = algo.kind == CollectiveKind.SEND_RECV ? request(algo, n, 16, size)
                 : CollectiveRequest.of(algo.kind, algo.algorithm, size, n, 16);
-        Schedule schedule = NcclSchedules.of(request, placement.layout());
+        Schedule schedule = schedule(algo, request, placement.layout());
         assertDoesNotThrow(() -> verify(schedule, 7, 4096));
     }
 
