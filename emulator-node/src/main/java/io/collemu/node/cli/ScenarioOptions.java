@@ -44,7 +44,8 @@ public final class ScenarioOptions {
 
     @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "auto",
             description = "ring, tree, halving-doubling, hierarchical, direct, pairwise, nvls (nccl mode, "
-                + "all-reduce on one NVSwitch domain) or auto (default: "
+                + "all-reduce on one NVSwitch domain), nvlstree (nccl mode, all-reduce across NVSwitch servers) or "
+                + "auto (default: "
                 + "${DEFAULT-VALUE}).")
     String algorithm;
 
@@ -180,7 +181,7 @@ public final class ScenarioOptions {
             kinds.add(CollectiveKind.fromName(c.trim()));
         }
         for (CollectiveKind k : kinds) {
-            boolean nvls = "nvls".equals(algorithm) && k == CollectiveKind.ALL_REDUCE
+            boolean nvls = ("nvls".equals(algorithm) || "nvlstree".equals(algorithm)) && k == CollectiveKind.ALL_REDUCE
                     && !"ideal".equalsIgnoreCase(fidelity.trim()); // NCCL's NVLS: the nccl mode's planner decides
             if (!"auto".equals(algorithm) && !nvls && !Collectives.algorithms(k).contains(algorithm)) {
                 throw new UserError("--algorithm: '" + algorithm + "' does not serve " + k.cliName() + " (valid: "

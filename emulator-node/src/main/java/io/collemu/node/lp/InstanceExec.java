@@ -393,7 +393,8 @@ final class InstanceExec {
         g.recvOp = curMatchOp[s];
         g.opOffsetBytes = off;
         g.sizeBytes = (int) len;
-        g.protocolBytes = (int) timing.protocolBytes(len);
+        g.protocolBytes = (int) (curCombine[s] != RankSchedule.COMBINE_NONE ? timing.switchProtocolBytes(len)
+                : timing.protocolBytes(len));
         g.stream = s;
         g.flowHash = curFlowHash[s];
         g.injectPs = now;
@@ -460,7 +461,7 @@ final class InstanceExec {
         g.recvOp = schedule.matchOp(op);
         g.opOffsetBytes = off;
         g.sizeBytes = (int) len;
-        g.protocolBytes = (int) timing.protocolBytes(len);
+        g.protocolBytes = (int) timing.protocolBytes(len); // resent ops are never switch-combined (no NVLS with faults)
         g.stream = s;
         g.flowHash = hash;
         g.injectPs = e[2];

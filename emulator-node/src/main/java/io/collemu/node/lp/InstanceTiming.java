@@ -15,14 +15,29 @@ package io.collemu.node.lp;
  *                         once, so a step's software latency excludes the store-and-forward transfer of its first
  *                         segment, which the emulator adds itself); false for a ring, whose ranks run every step in
  *                         turn, so a step excludes only the path's link and switch latency
+ * @param switchLineDataBytes data bytes per line of the switch-combined (NVLS) segments
+ * @param switchLineWireBytes their wire bytes per line (NCCL's NVLS efficiency: 85 of 100 on SM90); the other
+ *                            segments of an NVLSTree instance (between servers) use the protocol's lines
  */
 public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLatencyPs, long intraStepPs,
-        long interStepPs, double streamPsPerByte, boolean stepsOnPath) {
+        long interStepPs, double streamPsPerByte, boolean stepsOnPath, int switchLineDataBytes,
+        int switchLineWireBytes) {
     /** No protocol overhead, no software latency, no throughput cap. */
     public static final InstanceTiming IDEAL = new InstanceTiming(1, 1, 0, 0, 0, 0, false);
 
+    /** A timing whose switch-combined segments use the protocol's lines too. */
+    public InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLatencyPs, long intraStepPs,
+            long interStepPs, double streamPsPerByte, boolean stepsOnPath) {
+        this(lineDataBytes, lineWireBytes, baseLatencyPs, intraStepPs, interStepPs, streamPsPerByte, stepsOnPath,
+                lineDataBytes, lineWireBytes);
+    }
+
     /** @throws IllegalArgumentException for a non-positive line or a negative latency or cap */
     public InstanceTiming {
+        if (switchLineDataBytes < 1 || switchLineWireBytes < switchLineDataBytes) {
+            throw new IllegalArgumentException("switch lines out of range: " + switchLineDataBytes + "/"
+                    + switchLineWireBytes);
+        }
         if (lineDataBytes < 1 || lineWireBytes < lineDataBytes || baseLatencyPs < 0 || intraStepPs < 0
                 || interStepPs < 0 || !(streamPsPerByte >= 0)) {
             throw new IllegalArgumentException("instance timing out of range: " + lineDataBytes + "/"
@@ -55,6 +70,11 @@ public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLate
             return dataBytes * lineWireBytes;
         }
         return (dataBytes + lineDataBytes - 1) / lineDataBytes * lineWireBytes;
+    }
+
+    /** Bytes {@code dataBytes} of a switch-combined (NVLS) segment occupy in its lines. */
+    public long switchProtocolBytes(long dataBytes) {
+        return (dataBytes + switchLineDataBytes - 1) / switchLineDataBytes * switchLineWireBytes;
     }
 
     /** Whether this is the ideal timing (nothing added). */

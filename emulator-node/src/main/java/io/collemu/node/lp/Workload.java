@@ -23,7 +23,8 @@ public record Workload(List<CollectiveInstance> instances, GpuTask[][] programs)
     public long maxProtocolBytes(long segmentBytes) {
         long max = segmentBytes;
         for (CollectiveInstance i : instances) {
-            max = Math.max(max, i.timing().protocolBytes(i.timing().segmentBytes(segmentBytes)));
+            long seg = i.timing().segmentBytes(segmentBytes);
+            max = Math.max(max, Math.max(i.timing().protocolBytes(seg), i.timing().switchProtocolBytes(seg)));
         }
         return max;
     }

@@ -112,13 +112,15 @@ final class NcclPlanner {
         if (fn.isEmpty()) {
             return pointToPoint(kind, algorithm, channels, sizeBytes, root, layout, tuner, matrix, pairs);
         }
-        NcclChoice choice = choose(fn.get(), kind, algorithm, sizeBytes, tuner);
+        NcclChoice choice = choose(fn.get(), kind, algorithm, sizeBytes, tuner, layout);
         int c = channels > 0 ? channels : Math.max(1, choice.channels());
         boolean nvls = choice.algorithm() == NcclAlgorithm.NVLS;
+        boolean nvlsTree = choice.algorithm() == NcclAlgorithm.NVLS_TREE;
         String name = choice.algorithm() == NcclAlgorithm.TREE ? NcclSchedules.TREE : NcclSchedules.RING;
         CollectiveRequest request = new CollectiveRequest(kind, name, sizeBytes, layout.ranks(), c, root,
                 layout.gpusPerNode(), null, null);
-        Schedule schedule = nvls ? NcclSchedules.nvls(request) : NcclSchedules.of(request, layout);
+        Schedule schedule = nvls ? NcclSchedules.nvls(request)
+                : nvlsTree ? NcclSchedules.nvlsTree(request, layout) : NcclSchedules.of(request, layout);
         long nBytes = fn.get().ncclBytesOfTestSize(sizeBytes, ELEMENT_BYTES, layout.ranks());
         InstanceTiming timing = timing(tuner, fn.get(), choice.algorithm(), choice.protocol(), nBytes, schedule);
         return new Plan(schedule, timing, choice, choice.algorithm().cliName(), choice.protocol().cliName(), c,
@@ -143,14 +145,15 @@ final class NcclPlanner {
     }
 
     private NcclChoice choose(NcclFunction fn, CollectiveKind kind, String algorithm, long sizeBytes,
-            NcclTuner tuner) {
+            NcclTuner tuner, NcclLayout layout) {
         NcclAlgorithm only = switch (algorithm.toLowerCase(Locale.ROOT)) {
             case Collectives.AUTO -> null;
             case Collectives.RING -> NcclAlgorithm.RING;
             case Collectives.TREE -> NcclAlgorithm.TREE;
             case NcclSchedules.NVLS -> NcclAlgorithm.NVLS;
+            case NcclSchedules.NVLS_TREE -> NcclAlgorithm.NVLS_TREE;
             default -> throw new UserError("--algorithm " + algorithm + ": the nccl mode runs what NCCL runs for "
-                    + kind.cliName() + " (auto, ring" + (kind == CollectiveKind.ALL_REDUCE ? ", tree, nvls" : "")
+                    + kind.cliName() + " (auto, ring" + (kind == CollectiveKind.ALL_REDUCE ? ", tree, nvls, nvlstree" : "")
                     + "); use --fidelity ideal for " + algorithm);
         };
         if (only == NcclAlgorithm.NVLS && !nvlsModelled(kind, tuner)) {
@@ -159,12 +162,19 @@ final class NcclPlanner {
                     : "only on GPUs of one NVSwitch domain (SM90 or later), not on " + tuner.system().nNodes()
                     + " node(s)" + (tuner.system().nvlsSupport() ? "" : " without NVLS support")));
         }
+        if (only == NcclAlgorithm.NVLS_TREE && !nvlsTreeModelled(kind, tuner, layout)) {
+            throw new UserError("--algorithm nvlstree: NCCL runs NVLSTree " + (kind != CollectiveKind.ALL_REDUCE
+                    ? "here only for all-reduce" : fabric.faults().any() ? "but collemu does not model it with faults"
+                    : "across servers of the same NVSwitch GPUs (SM90 or later), not on " + tuner.system().nNodes()
+                    + " node(s)" + (tuner.system().nvlsSupport() ? "" : " without NVLS support")));
+        }
         NcclProtocol proto = fidelity.protocol().equalsIgnoreCase("auto") ? null
                 : NcclProtocol.fromName(fidelity.protocol());
         long nBytes = fn.ncclBytesOfTestSize(sizeBytes, ELEMENT_BYTES, tuner.system().nRanks());
         try {
             boolean nvls = nvlsModelled(kind, tuner);
-            return tuner.choose(fn, nBytes, (a, p) -> (only == null ? modelled(a, nvls) : a == only)
+            boolean nvlsTree = nvlsTreeModelled(kind, tuner, layout);
+            return tuner.choose(fn, nBytes, (a, p) -> (only == null ? modelled(a, nvls, nvlsTree) : a == only)
                     && (proto == null || p == proto));
         } catch (IllegalStateException e) {
             throw new UserError("--algorithm " + algorithm + " --protocol " + fidelity.protocol() + ": NCCL runs no "
@@ -173,11 +183,21 @@ final class NcclPlanner {
     }
 
     /**
-     * The algorithms the emulator has NCCL's schedules for: Ring, Tree, and NVLS where {@code nvls} (NVLSTree, PAT and
-     * CollNet are not modelled).
+     * The algorithms the emulator has NCCL's schedules for: Ring, Tree, NVLS where {@code nvls} and NVLSTree where
+     * {@code nvlsTree} (PAT and CollNet are not modelled).
      */
-    private static boolean modelled(NcclAlgorithm a, boolean nvls) {
-        return a == NcclAlgorithm.RING || a == NcclAlgorithm.TREE || (nvls && a == NcclAlgorithm.NVLS);
+    private static boolean modelled(NcclAlgorithm a, boolean nvls, boolean nvlsTree) {
+        return a == NcclAlgorithm.RING || a == NcclAlgorithm.TREE || (nvls && a == NcclAlgorithm.NVLS)
+                || (nvlsTree && a == NcclAlgorithm.NVLS_TREE);
+    }
+
+    /**
+     * Whether NVLSTree can run here as collemu models it: an all-reduce across servers that each hold the same GPU
+     * indices on an NVSwitch with NVLS support (the tuner enables it on several nodes of SM90+), without faults.
+     */
+    private boolean nvlsTreeModelled(CollectiveKind kind, NcclTuner tuner, NcclLayout layout) {
+        return kind == CollectiveKind.ALL_REDUCE && tuner.system().nNodes() > 1 && tuner.system().nvlsSupport()
+                && layout.isRegular() && layout.gpusPerNode() > 1 && !fabric.faults().any();
     }
 
     /**
@@ -220,6 +240,15 @@ final class NcclPlanner {
             interUs = 0;
             line = new int[] {(int) Math.round(tuner.nvlsEfficiency() * 100), 100};
         }
+        int[] switchLine = line;
+        if (a == NcclAlgorithm.NVLS_TREE) {
+            // NVLSTree: NCCL's latency (intraLat + 2 log2(nNodes) interLat) once; the in-switch sums and stores at
+            // the NVLS efficiency, the network hops in Simple's lines
+            baseUs = tuner.latencyUs(fn, a, p);
+            intraUs = 0;
+            interUs = 0;
+            switchLine = new int[] {(int) Math.round(tuner.nvlsEfficiency() * 100), 100};
+        }
         if (a == NcclAlgorithm.RING) {
             int nsteps = fn.modelSteps(schedule.ranks());
             double mean = nsteps == 0 ? 0 : (tuner.latencyUs(fn, a, p) * plateau(lat, tuner, fn, a, p) - lat.baseUs())
@@ -234,7 +263,7 @@ final class NcclPlanner {
             psPerByte = 1000.0 / (streamBytes * algBwGBps / nBytes);
         }
         return new InstanceTiming(line[0], line[1], us(baseUs), us(intraUs), us(interUs), psPerByte,
-                a == NcclAlgorithm.TREE);
+                a == NcclAlgorithm.TREE, switchLine[0], switchLine[1]);
     }
 
     /** The ring plateau factor the latency parts carry at this size (1 when it does not apply). */

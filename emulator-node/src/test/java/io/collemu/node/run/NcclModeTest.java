@@ -178,8 +178,13 @@ class NcclModeTest {
         String[][] expected = {
             {rail(2, "pluggable-dsp-400g"), "8", "Tree", "LL"},
             {rail(2, "pluggable-dsp-400g"), "1048576", "Tree", "LL128"},
-            {rail(2, "pluggable-dsp-400g"), "67108864", "Ring", "LL128"},
-            {rail(2, "pluggable-dsp-400g"), "1073741824", "Ring", "Simple"},
+            // with NVLS support (H100 servers on NVSwitch) NCCL's model prefers NVLSTree from 16 MiB: its latency is
+            // baseLat + intraLat + 2 log2(nNodes) interLat = 66.8 us and its bus bandwidth the min of tuning.cc:307-322
+            // (nvlsEfficiency, x2 for two nodes, perChMaxNVLSTreeBw), 339.4 us at 64 MiB against Ring/LL128's 503.8
+            // and 4428.3 us at 1 GiB against Ring/Simple's 5427.1 (these NVLSTree figures are NcclTuner's, not worked
+            // by hand; the Ring ones are)
+            {rail(2, "pluggable-dsp-400g"), "67108864", "NVLSTree", "Simple"},
+            {rail(2, "pluggable-dsp-400g"), "1073741824", "NVLSTree", "Simple"},
             {NVL8, "8", "Ring", "LL"},
             {NVL8, "1048576", "Ring", "LL"},
             // NVLS (NVLS graph 8 x 40 GB/s, x 0.85 x 7/8 x 2 = 476 GB/s bus, 25 us): 271.7 us at 64 MiB, 3972.6 at

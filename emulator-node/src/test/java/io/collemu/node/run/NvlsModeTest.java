@@ -29,7 +29,8 @@ class NvlsModeTest {
         assertEquals("NVLS/Simple/16", choice(one.steps().get(2)));
         RunResult.Sweep two = NcclModeTest.run(NcclModeTest.rail(2, "pluggable-dsp-400g"), CollectiveKind.ALL_REDUCE,
                 "auto", "auto", List.of(256L << 20), 1 << 20);
-        assertEquals("Ring", two.steps().get(0).choice().algorithm(), "NVLS across servers needs CollNet");
+        assertEquals("NVLSTree", two.steps().get(0).choice().algorithm(),
+                "across servers NCCL runs NVLSTree (NVLS alone there needs CollNet)");
         UserError e = assertThrows(UserError.class, () -> NcclModeTest.run(NcclModeTest.rail(2,
                 "pluggable-dsp-400g"), CollectiveKind.ALL_REDUCE, "nvls", "auto", List.of(1L << 20), 1 << 20));
         assertTrue(e.getMessage().startsWith("--algorithm nvls: "), e.getMessage());
