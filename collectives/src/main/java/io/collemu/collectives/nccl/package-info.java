@@ -35,9 +35,11 @@
  *        pxn  (all-to-all)    : PxnAllToAll       direct or relayed through the GPU on the peer's rail
  *        pxn  (send-recv)     : PxnSendRecv       the same relay rule, pair by pair
  *        nvls (AR, 1 node)    : NvlsAllReduce     (NcclSchedules.nvls) switch reduce and multicast
+ *        nvlstree (AR)        : NvlsTreeAllReduce (NcclSchedules.nvlsTree) NVLS per server, tree of heads
  * </pre>
  *
- * <p>Rings and the all-to-all are arithmetic (O(C) per rank view, O(n) shared layout tables); chains and
- * trees and send/recv emit a few ops per channel per rank (per pair for send/recv). Plain Java, no clock, no threads; everything is immutable.
+ * <p>Rings, NVLS and the all-to-all are arithmetic (O(C) per rank view, O(n) shared layout tables); chains, trees,
+ * NVLSTree and send/recv emit their ops per rank (a few per channel; per piece for NVLSTree, per pair for send/recv). Plain Java, no clock, no
+ * threads; everything is immutable.
  */
 package io.collemu.collectives.nccl;

@@ -316,7 +316,8 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
                     try {
                         plan.links().send(m, part);
                     } catch (java.io.IOException e) {
-                        onLinkFailed(new LinkFailed(m, "the window link to member " + m + " failed: " + e.getMessage()));
+                        onLinkFailed(new LinkFailed(m, "the window link to member " + m + " failed: "
+                                + e.getMessage()));
                     }
                 }
             }

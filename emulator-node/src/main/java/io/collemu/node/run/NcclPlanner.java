@@ -153,7 +153,8 @@ final class NcclPlanner {
             case NcclSchedules.NVLS -> NcclAlgorithm.NVLS;
             case NcclSchedules.NVLS_TREE -> NcclAlgorithm.NVLS_TREE;
             default -> throw new UserError("--algorithm " + algorithm + ": the nccl mode runs what NCCL runs for "
-                    + kind.cliName() + " (auto, ring" + (kind == CollectiveKind.ALL_REDUCE ? ", tree, nvls, nvlstree" : "")
+                    + kind.cliName() + " (auto, ring"
+                    + (kind == CollectiveKind.ALL_REDUCE ? ", tree, nvls, nvlstree" : "")
                     + "); use --fidelity ideal for " + algorithm);
         };
         if (only == NcclAlgorithm.NVLS && !nvlsModelled(kind, tuner)) {

@@ -67,7 +67,8 @@ class ClusterProcessTest {
     /** A node on {@code port} whose JVM also gets {@code jvmOption} (e.g. a {@code CrashPoint}). */
     Process startNode(int seedPort, Path log, int port, String jvmOption) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", jvmOption, "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", jvmOption, "-cp",
+                System.getProperty("java.class.path"),
                 CollemuCommand.class.getName(), "node", "--seed-nodes", "127.0.0.1:" + seedPort, "--port",
                 String.valueOf(port), "--threads", "1", "--failure-timeout", "3", "--exit-on-stdin-close");
         pb.redirectErrorStream(true);
