@@ -1,5 +1,6 @@
 package io.collemu.node.cli;
 
+import io.collemu.node.cluster.ClusterEngine;
 import io.collemu.node.cluster.ClusterSettings;
 import io.collemu.node.run.UserError;
 import java.nio.file.Path;
@@ -71,8 +72,10 @@ public final class ClusterOptions {
         String pw = password != null ? password : System.getenv("COLLEMU_TLS_PASSWORD");
         ClusterSettings.Tls tls = keyStore == null ? null : new ClusterSettings.Tls(keyStore, trustStore, pw);
         ClusterSettings.Endpoint bindTo = bind == null ? null : ClusterSettings.Endpoint.parse("--bind", bind, port);
+        // -Dcollemu.window-exchange=pekko keeps the window exchange on Artery (comparisons, the RTT bench)
+        boolean direct = !"pekko".equals(System.getProperty(ClusterEngine.EXCHANGE_PROPERTY));
         ClusterSettings s = new ClusterSettings(host, port, bindTo, seedNodes, threads, failureSeconds, joinAttempts,
-                tls, insecure);
+                tls, insecure, direct);
         s.probe();
         return s;
     }

@@ -58,6 +58,17 @@ public final class NodeCommand implements Callable<Integer> {
             out.println("collemu node: " + line);
             out.flush();
         });
+        String crashAt = System.getProperty(io.collemu.node.actor.CrashPoint.PROPERTY);
+        if (crashAt != null) { // fault injection for the cluster's failure tests
+            try {
+                io.collemu.node.actor.CrashPoint.arm(crashAt, line -> {
+                    out.println("collemu node: " + line);
+                    out.flush();
+                });
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
         if (exitOnStdinClose) {
             Thread watcher = new Thread(() -> {
                 try {

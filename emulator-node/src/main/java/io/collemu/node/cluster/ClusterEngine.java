@@ -60,11 +60,11 @@ public final class ClusterEngine implements Engine {
     private double totalBarrierNanos;
     private long totalWallNanos;
     private long runId;
-    /** Direct window exchange ({@link WindowLinks}): on without TLS unless {@link #EXCHANGE_PROPERTY} says pekko. */
+    /** Direct window exchange ({@link WindowLinks}): on without TLS unless the settings keep it on Artery. */
     private final boolean directExchange;
     private final java.security.SecureRandom tokens = new java.security.SecureRandom();
 
-    /** {@code -Dcollemu.window-exchange=pekko} keeps the window exchange on Artery (for comparison, and the RTT bench). */
+    /** {@code -Dcollemu.window-exchange=pekko} (read by the command line) keeps the window exchange on Artery. */
     public static final String EXCHANGE_PROPERTY = "collemu.window-exchange";
 
     /**
@@ -78,7 +78,7 @@ public final class ClusterEngine implements Engine {
         this.members = members;
         this.groupingMode = engine.grouping();
         this.threadsPerMember = engine.threads();
-        this.directExchange = !settings.tlsOn() && !"pekko".equals(System.getProperty(EXCHANGE_PROPERTY));
+        this.directExchange = !settings.tlsOn() && settings.directWindows();
         this.system = MemberSystem.start(settings, Behaviors.<Void>empty(), engine.config());
         this.watch = new MemberWatch(system);
         try {

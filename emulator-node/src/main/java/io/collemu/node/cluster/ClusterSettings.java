@@ -29,9 +29,17 @@ import java.util.stream.Collectors;
  *                       before it gives up; 0 = no limit
  * @param tls            key material for Artery tls-tcp, null = plain TCP
  * @param insecure       plain TCP on a non-loopback address was asked for explicitly
+ * @param directWindows  the window exchange over direct TCP links between members ({@code WindowLinks}) where
+ *                       TLS is off; false keeps it on Artery
  */
 public record ClusterSettings(String host, int port, Endpoint bind, List<String> seedNodes, int threads,
-        double failureSeconds, int joinAttempts, Tls tls, boolean insecure) {
+        double failureSeconds, int joinAttempts, Tls tls, boolean insecure, boolean directWindows) {
+
+    /** The settings with the direct window exchange (where TLS is off). */
+    public ClusterSettings(String host, int port, Endpoint bind, List<String> seedNodes, int threads,
+            double failureSeconds, int joinAttempts, Tls tls, boolean insecure) {
+        this(host, port, bind, seedNodes, threads, failureSeconds, joinAttempts, tls, insecure, true);
+    }
 
     public static final String SYSTEM = "collemu";
     /**
