@@ -75,6 +75,14 @@ public final class NcclSchedules {
     }
 
     /**
+     * NCCL's NVLSTree chunk (its forwarding unit) for an all-reduce of {@code nBytes} on {@code channels} channels of
+     * {@code heads} heads over {@code nodes} servers (SM90, {@code enqueue.cc:2276-2285}).
+     */
+    public static long nvlsTreeChunkBytes(long nBytes, int channels, int heads, int nodes) {
+        return NvlsTreeAllReduce.chunkBytes(nBytes, channels, heads, nodes);
+    }
+
+    /**
      * Builds the schedule NCCL would run for a (validated) request on {@code layout}.
      *
      * @throws CollectiveException if the layout does not fit the request, or NCCL has no such algorithm

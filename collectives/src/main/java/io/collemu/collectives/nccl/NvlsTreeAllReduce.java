@@ -27,10 +27,12 @@ import io.collemu.collectives.Schedule;
  * servers or more, {@code transport/nvls.cc:229}), down to 64 and 32 KiB below 4 and 1 x {@code nChannels x nHeads
  * x chunk}; a channel's last loop splits what is left over the heads in chunks rounded up to 16 bytes.
  *
- * <p>Streams per channel c: 0 the contributions, 1 the send up, 2 the multicast, 3 and 4 the sends to the two
- * children (NCCL sends each slice to all of them at once). Contributions and the send up pipeline by byte overlap;
- * the multicast waits for the whole chunk (as {@link NvlsAllReduce}); the sends down pipeline by overlap on the total.
- * In place; every op is a few per (channel, loop, head) and emitted per rank ({@link TableSchedule}).
+ * <p>Each head's chunks of a channel are laid end to end ({@link #regions}: the same permutation of the buffer on every
+ * rank), so each (channel, head) is one op per role: O(C x G) ops per rank. Streams per channel: one per head for the
+ * contributions (every head's sum fills at once, as NCCL's heads pull concurrently), then the send up, the multicast,
+ * and one per child (NCCL sends each slice to all of them at once). Everything pipelines by byte overlap, segment by
+ * segment: the send up on the local sum and the children's sums, the multicast and the sends down on the total.
+ * Stream numbers: the contributions first ({@link #contributionStream}), G per channel, then 4 per channel.
  *
  * <p>Immutable; thread-safe.
  */
@@ -38,7 +40,6 @@ final class NvlsTreeAllReduce implements TableSchedule.Generator {
 
     /** Name of the algorithm, as {@link Schedule#algorithm()} says it. */
     static final String NAME = "nvlstree";
-    static final int STREAMS_PER_CHANNEL = 5;
     private static final long MAX_CHUNK_BYTES = 128 << 10;
     private static final long LAST_CHUNK_ALIGN_BYTES = 16;
 
@@ -76,7 +77,7 @@ final class NvlsTreeAllReduce implements TableSchedule.Generator {
         int nodes = layout.nodes();
         // every byte: G-1 contributions and G-1 copies in each server, and 2(N-1) network hops per chunk
         long total = request.sizeBytes() * (2L * (n - nodes) + 2L * (nodes - 1));
-        return new TableSchedule(request, NAME, STREAMS_PER_CHANNEL * request.channels(), gen, total);
+        return new TableSchedule(request, NAME, gen.streamsPerChannel() * request.channels(), gen, total);
     }
 
     /** NCCL's NVLSTree chunk for {@code nBytes} on {@code nChannels} channels of {@code nHeads} heads, SM90. */
@@ -102,62 +103,98 @@ final class NvlsTreeAllReduce implements TableSchedule.Generator {
     public void emit(int rank, OpTable ops) {
         int node = layout.nodeOf(rank);
         int slot = layout.slotOf(rank);
-        long loop = g * chunkBytes;
-        long group = 0;
         for (int c = 0; c < channels; c++) {
             int[] tree = NcclTree.dtree(nodes, c % 2, node);
-            long start = BlockSplit.offsetBytes(sizeBytes, channels, c);
-            long len = BlockSplit.sizeBytes(sizeBytes, channels, c);
-            for (long done = 0; done < len; done += loop) {
-                long rem = Math.min(loop, len - done);
-                long cs = rem == loop ? chunkBytes : alignUp((rem + g - 1) / g, LAST_CHUNK_ALIGN_BYTES);
-                for (int h = 0; h < g; h++) {
-                    long at = done + h * cs;
-                    long bytes = Math.max(0, Math.min(cs, rem - h * cs));
-                    long piece = group++;
-                    if (bytes == 0) {
-                        continue;
-                    }
-                    long offset = start + at;
-                    if (h == slot) {
-                        head(ops, c, piece, node, slot, tree, offset, bytes);
-                    } else {
-                        int headRank = layout.rankAt(node, h);
-                        ops.send(headRank, tag(piece, 0), offset, bytes, STREAMS_PER_CHANNEL * c);
-                        ops.combine(ops.last(), RankSchedule.COMBINE_REDUCE, piece, g - 1);
-                        ops.recv(headRank, tag(piece, 1), offset, bytes, STREAMS_PER_CHANNEL * c + 2, false);
-                        ops.combine(ops.last(), RankSchedule.COMBINE_MULTICAST, piece, g - 1);
-                    }
+            long[] region = regions(c);
+            for (int h = 0; h < g; h++) {
+                long offset = region[h];
+                long bytes = region[h + 1] - region[h];
+                if (bytes == 0) {
+                    continue;
+                }
+                long piece = (long) c * g + h;
+                if (h == slot) {
+                    head(ops, c, piece, node, slot, tree, offset, bytes);
+                } else {
+                    int headRank = layout.rankAt(node, h);
+                    ops.send(headRank, tag(piece, 0), offset, bytes, contributionStream(c, h));
+                    ops.combine(ops.last(), RankSchedule.COMBINE_REDUCE, piece, g - 1);
+                    ops.recv(headRank, tag(piece, 1), offset, bytes, headStream(c, 1), false);
+                    ops.combine(ops.last(), RankSchedule.COMBINE_MULTICAST, piece, g - 1);
                 }
             }
         }
     }
 
-    /** The head's ops for one piece: local sum and children in, up, total in, multicast and children out. */
+    /** Streams per channel: one per head for the contributions, then up, multicast, and the two children. */
+    int streamsPerChannel() {
+        return g + 4;
+    }
+
+    /**
+     * The stream of channel c's contributions to head h: streams {@code 0 .. C x G - 1}, G per channel (the ones a
+     * channel's scatter warps drive together: they share its pace, {@link #contributionStreams()}).
+     */
+    int contributionStream(int c, int h) {
+        return c * g + h;
+    }
+
+    /** The streams of the contributions, the first {@code C x G}. */
+    int contributionStreams() {
+        return channels * g;
+    }
+
+    /** Channel c's head streams after the contributions: 0 up, 1 multicast, 2 and 3 the children. */
+    int headStream(int c, int j) {
+        return channels * g + 4 * c + j;
+    }
+
+    /**
+     * The region of channel c that each head owns: its chunks of every loop (NCCL's chunk rule, the last loop's
+     * chunks rounded up to 16 bytes), laid end to end (element h is head h's start, element G the channel's end).
+     * The buffer's bytes are so permuted alike on every rank: each head still reduces and stores exactly NCCL's bytes,
+     * and each (channel, head) becomes one op per role whose segments pipeline by byte overlap.
+     */
+    long[] regions(int c) {
+        long start = BlockSplit.offsetBytes(sizeBytes, channels, c);
+        long len = BlockSplit.sizeBytes(sizeBytes, channels, c);
+        long loop = g * chunkBytes;
+        long full = len / loop;
+        long rem = len % loop;
+        long last = rem == 0 ? 0 : alignUp((rem + g - 1) / g, LAST_CHUNK_ALIGN_BYTES);
+        long[] at = new long[g + 1];
+        at[0] = start;
+        for (int h = 0; h < g; h++) {
+            long tail = Math.max(0, Math.min(last, rem - h * last));
+            at[h + 1] = at[h] + full * chunkBytes + tail;
+        }
+        return at;
+    }
+
+    /** The head's ops for one (channel, head): local sum and children in, up, total in, multicast, children out. */
     private void head(OpTable ops, int c, long piece, int node, int slot, int[] tree, long offset, long bytes) {
-        int base = STREAMS_PER_CHANNEL * c;
         int[] in = new int[g - 1 + 2];
         int k = 0;
         for (int s = 0; s < g; s++) {
-            int peer = layout.rankAt(node, s);
             if (s == slot) {
                 continue;
             }
-            in[k] = ops.recv(peer, tag(piece, 0), offset, bytes, base, true);
+            in[k] = ops.recv(layout.rankAt(node, s), tag(piece, 0), offset, bytes, contributionStream(c, s), true);
             ops.combine(in[k], RankSchedule.COMBINE_REDUCE, piece, g - 1);
             k++;
         }
         for (int child = 1; child <= 2; child++) {
             if (tree[child] >= 0) {
-                in[k++] = ops.recv(layout.rankAt(tree[child], slot), tag(piece, 2), offset, bytes, base + 1, true);
+                in[k++] = ops.recv(layout.rankAt(tree[child], slot), tag(piece, 2), offset, bytes, headStream(c, 0),
+                        true);
             }
         }
         int[] sum = java.util.Arrays.copyOf(in, k);
         int[] total;
         if (tree[0] >= 0) {
             int parent = layout.rankAt(tree[0], slot);
-            ops.send(parent, tag(piece, 2), offset, bytes, base + 1, sum);
-            total = new int[] {ops.recv(parent, tag(piece, 3), offset, bytes, base + 2, false)};
+            ops.send(parent, tag(piece, 2), offset, bytes, headStream(c, 0), sum);
+            total = new int[] {ops.recv(parent, tag(piece, 3), offset, bytes, headStream(c, 1), false)};
         } else {
             total = sum;
         }
@@ -166,20 +203,21 @@ final class NvlsTreeAllReduce implements TableSchedule.Generator {
             if (s == slot) {
                 continue;
             }
-            int peer = layout.rankAt(node, s);
-            int op = first ? ops.sendAfterWhole(peer, tag(piece, 1), offset, bytes, base + 2, total)
-                    : ops.sendAfterWhole(peer, tag(piece, 1), offset, bytes, base + 2);
-            ops.combine(op, RankSchedule.COMBINE_MULTICAST, piece, g - 1);
+            // the store pipelines by byte overlap on the total; its copies follow it in its stream
+            ops.send(layout.rankAt(node, s), tag(piece, 1), offset, bytes, headStream(c, 1),
+                    first ? total : new int[0]);
+            ops.combine(ops.last(), RankSchedule.COMBINE_MULTICAST, piece, g - 1);
             first = false;
         }
         for (int child = 1; child <= 2; child++) {
             if (tree[child] >= 0) {
-                ops.send(layout.rankAt(tree[child], slot), tag(piece, 3), offset, bytes, base + 2 + child, total);
+                ops.send(layout.rankAt(tree[child], slot), tag(piece, 3), offset, bytes, headStream(c, 1 + child),
+                        total);
             }
         }
     }
 
-    /** Tags: per piece, 0 contribution, 1 multicast, 2 partial sum up, 3 total down. */
+    /** Tags: per (channel, head), 0 contribution, 1 multicast, 2 partial sum up, 3 total down. */
     private static long tag(long piece, int kind) {
         return piece * 4 + kind;
     }

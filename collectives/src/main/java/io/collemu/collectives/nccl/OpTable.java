@@ -133,14 +133,20 @@ final class OpTable {
     }
 
     /** @return the op index of the receive from {@code sender} with {@code recvTag}, or -1 */
+    /** Builds the receive index {@link #findRecv} uses (done once the table is complete). */
+    void buildIndex() {
+        java.util.Map<Long, Integer> index = new java.util.HashMap<>();
+        for (int op = 0; op < size; op++) {
+            if (!send[op]) {
+                index.putIfAbsent(key(peer[op], tag[op]), op);
+            }
+        }
+        recvIndex = index;
+    }
+
     int findRecv(int sender, long recvTag) {
         if (recvIndex == null) {
-            recvIndex = new java.util.HashMap<>();
-            for (int op = 0; op < size; op++) {
-                if (!send[op]) {
-                    recvIndex.putIfAbsent(key(peer[op], tag[op]), op);
-                }
-            }
+            buildIndex();
         }
         Integer op = recvIndex.get(key(sender, recvTag));
         if (op != null && peer[op] == sender && tag[op] == recvTag) {

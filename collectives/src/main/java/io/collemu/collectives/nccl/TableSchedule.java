@@ -30,6 +30,9 @@ final class TableSchedule implements Schedule {
     private final Generator generator;
     private final long totalBytesSent;
     private final Buffers buffers;
+    /** Emitted op tables by rank (a cache, cleared under memory pressure). */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, java.lang.ref.SoftReference<OpTable>> emitted =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Buffer sizes of a schedule that is not in place. */
     interface Buffers {
@@ -95,8 +98,7 @@ final class TableSchedule implements Schedule {
         if (rank < 0 || rank >= request.ranks()) {
             throw new CollectiveException("rank " + rank + " outside 0.." + (request.ranks() - 1));
         }
-        OpTable ops = new OpTable();
-        generator.emit(rank, ops);
+        OpTable ops = table(rank);
         int[] match = new int[ops.size];
         Map<Integer, OpTable> peers = new HashMap<>();
         for (int op = 0; op < ops.size; op++) {
@@ -104,11 +106,7 @@ final class TableSchedule implements Schedule {
             if (!ops.send[op]) {
                 continue;
             }
-            OpTable peer = peers.computeIfAbsent(ops.peer[op], q -> {
-                OpTable t = new OpTable();
-                generator.emit(q, t);
-                return t;
-            });
+            OpTable peer = peers.computeIfAbsent(ops.peer[op], this::table);
             match[op] = peer.findRecv(rank, ops.tag[op]);
             if (match[op] < 0) {
                 throw new IllegalStateException(algorithm + ": rank " + rank + " op " + op + " sends to "
@@ -116,6 +114,24 @@ final class TableSchedule implements Schedule {
             }
         }
         return new ArrayRank(ops, match, streamCount);
+    }
+
+    /**
+     * Rank {@code rank}'s emitted ops with their receive index, from a cache of soft references: a rank's view needs
+     * its peers' tables too, and the engine, the cost estimate and the planner each ask for every rank, so without
+     * it each table would be emitted a dozen times (NVLSTree: tens of thousands of ops per rank). The table is
+     * complete (index built) before it is published through the concurrent map.
+     */
+    private OpTable table(int rank) {
+        java.lang.ref.SoftReference<OpTable> ref = emitted.get(rank);
+        OpTable t = ref == null ? null : ref.get();
+        if (t == null) {
+            t = new OpTable();
+            generator.emit(rank, t);
+            t.buildIndex();
+            emitted.put(rank, new java.lang.ref.SoftReference<>(t));
+        }
+        return t;
     }
 
     /** A rank's ops in arrays. */

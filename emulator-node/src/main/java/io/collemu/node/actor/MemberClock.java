@@ -183,14 +183,19 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         this.coordinator = p.coordinator();
         this.exchange = new MemberExchange(member, peers.length);
         if (plan.links() != null && !p.endpoints().isEmpty()) {
-            try {
-                plan.links().connect(member, p.endpoints().split(","));
-                direct = true;
-            } catch (java.io.IOException e) {
-                failed = true;
-                coordinator.tell(new Coordinator.MemberFailed(member, "cannot open the window links ("
-                        + e.getMessage() + ")", true));
-                return this;
+            direct = true;
+            String[] endpoints = p.endpoints().split(",");
+            for (int m = 0; m < endpoints.length && !linkBroken; m++) {
+                if (m == member) {
+                    continue;
+                }
+                try {
+                    plan.links().connect(member, m, endpoints[m]);
+                } catch (java.io.IOException e) {
+                    // most likely the member is gone: give the cluster engine the time to name it
+                    onLinkFailed(new LinkFailed(m, "cannot open the window link to member " + m + " at "
+                            + endpoints[m] + " (" + e.getMessage() + ")"));
+                }
             }
         }
         DispatcherSelector selector = DispatcherSelector.fromConfig(plan.dispatcher());

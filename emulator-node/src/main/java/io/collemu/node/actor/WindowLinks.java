@@ -93,30 +93,25 @@ public final class WindowLinks implements AutoCloseable {
     }
 
     /**
-     * Connects to every other member ({@code endpoints[m]}, {@code self} skipped) and says hello.
+     * Connects to member {@code m} at {@code endpoint} and says hello, as member {@code self}.
      *
-     * @throws IOException if a member cannot be reached within 10 s
+     * @throws IOException if it cannot be reached within 10 s
      */
-    void connect(int self, String[] endpoints) throws IOException {
-        for (int m = 0; m < endpoints.length; m++) {
-            if (m == self) {
-                continue;
-            }
-            int colon = endpoints[m].lastIndexOf(':');
-            Socket s = new Socket();
-            synchronized (outboundSockets) {
-                outboundSockets.add(s);
-            }
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(endpoints[m].substring(0, colon),
-                    Integer.parseInt(endpoints[m].substring(colon + 1))), CONNECT_TIMEOUT_MS);
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
-            out.writeInt(MAGIC);
-            out.writeLong(token);
-            out.writeInt(self);
-            out.flush();
-            outbound.put(m, out);
+    void connect(int self, int m, String endpoint) throws IOException {
+        int colon = endpoint.lastIndexOf(':');
+        Socket s = new Socket();
+        synchronized (outboundSockets) {
+            outboundSockets.add(s);
         }
+        s.setTcpNoDelay(true);
+        s.connect(new InetSocketAddress(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
+                CONNECT_TIMEOUT_MS);
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+        out.writeInt(MAGIC);
+        out.writeLong(token);
+        out.writeInt(self);
+        out.flush();
+        outbound.put(m, out);
     }
 
     /**

@@ -355,7 +355,7 @@ public final class GpuLp implements Lp {
     private void applyRecv(InstanceExec e, Segment s, LpContext ctx) {
         e.applyRecv(s);
         if (e.started()) {
-            for (int st = 0; st < e.streams(); st++) {
+            for (int st : e.streamsWaitingOn(s.recvOp)) { // only a dependency waits for a receive
                 pumpStream(e, st, ctx);
             }
             kickAll(ctx);

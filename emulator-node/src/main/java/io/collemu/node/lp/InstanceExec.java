@@ -35,6 +35,8 @@ final class InstanceExec {
     private final int[] waiting;
     /** Per stream, the earliest time it may inject again (base latency, step latency, channel pacing). */
     private final long[] readyAtPs;
+    /** Per receive op: the streams with a send that depends on it (null: none), in the order of those sends. */
+    private final int[][] waitersOf;
     /** Per stream, the time of the wake-up (STEP_READY) already scheduled, to schedule each one once. */
     private final long[] wakePs;
     /** Per stream, the software latency of the current op's step, and whether it has been paid. */
@@ -133,10 +135,40 @@ final class InstanceExec {
             streamOps[s] = new int[perStream[s]];
         }
         int[] fill = new int[streams];
+        int[] waiterCount = new int[ops];
+        int[] lastWaiter = new int[ops];
+        Arrays.fill(lastWaiter, -1);
         for (int op = 0; op < ops; op++) {
             if (rs.isSend(op)) {
                 int s = rs.stream(op);
                 streamOps[s][fill[s]++] = op;
+                for (int k = 0; k < rs.depCount(op); k++) {
+                    int d = rs.dep(op, k);
+                    if (lastWaiter[d] != s) { // streams are filled in op order: a repeat is the last one added
+                        lastWaiter[d] = s;
+                        waiterCount[d]++;
+                    }
+                }
+            }
+        }
+        this.waitersOf = new int[ops][];
+        Arrays.fill(lastWaiter, -1);
+        for (int op = 0; op < ops; op++) {
+            if (waiterCount[op] > 0) {
+                waitersOf[op] = new int[waiterCount[op]];
+                waiterCount[op] = 0;
+            }
+        }
+        for (int op = 0; op < ops; op++) {
+            if (rs.isSend(op)) {
+                int s = rs.stream(op);
+                for (int k = 0; k < rs.depCount(op); k++) {
+                    int d = rs.dep(op, k);
+                    if (lastWaiter[d] != s) {
+                        lastWaiter[d] = s;
+                        waitersOf[d][waiterCount[d]++] = s;
+                    }
+                }
             }
         }
         this.cursor = new int[streams];
@@ -625,6 +657,17 @@ final class InstanceExec {
     int failPeer() {
         return failPeer;
     }
+
+    /**
+     * The streams a receive of op {@code recvOp} may unblock: those with a send that depends on it (empty when
+     * none). Only a dependency waits for a receive; pacing, windows and credits have their own wake-ups.
+     */
+    int[] streamsWaitingOn(int recvOp) {
+        int[] w = waitersOf[recvOp];
+        return w == null ? NO_STREAMS : w;
+    }
+
+    private static final int[] NO_STREAMS = new int[0];
 
     /** A segment of stream s left the egress queue for the serializer: its place in the window is free. */
     void segmentStarted(int s) {

@@ -18,10 +18,12 @@ package io.collemu.node.lp;
  * @param switchLineDataBytes data bytes per line of the switch-combined (NVLS) segments
  * @param switchLineWireBytes their wire bytes per line (NCCL's NVLS efficiency: 85 of 100 on SM90); the other
  *                            segments of an NVLSTree instance (between servers) use the protocol's lines
+ * @param maxSegmentBytes     the largest segment whatever {@code --segment-bytes} says (NCCL's forwarding unit,
+ *                            NVLSTree's chunk); 0 = none
  */
 public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLatencyPs, long intraStepPs,
         long interStepPs, double streamPsPerByte, boolean stepsOnPath, int switchLineDataBytes,
-        int switchLineWireBytes) {
+        int switchLineWireBytes, long maxSegmentBytes) {
     /** No protocol overhead, no software latency, no throughput cap. */
     public static final InstanceTiming IDEAL = new InstanceTiming(1, 1, 0, 0, 0, 0, false);
 
@@ -29,12 +31,12 @@ public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLate
     public InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLatencyPs, long intraStepPs,
             long interStepPs, double streamPsPerByte, boolean stepsOnPath) {
         this(lineDataBytes, lineWireBytes, baseLatencyPs, intraStepPs, interStepPs, streamPsPerByte, stepsOnPath,
-                lineDataBytes, lineWireBytes);
+                lineDataBytes, lineWireBytes, 0);
     }
 
     /** @throws IllegalArgumentException for a non-positive line or a negative latency or cap */
     public InstanceTiming {
-        if (switchLineDataBytes < 1 || switchLineWireBytes < switchLineDataBytes) {
+        if (switchLineDataBytes < 1 || switchLineWireBytes < switchLineDataBytes || maxSegmentBytes < 0) {
             throw new IllegalArgumentException("switch lines out of range: " + switchLineDataBytes + "/"
                     + switchLineWireBytes);
         }
@@ -60,8 +62,9 @@ public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLate
      * segment and are not capped).
      */
     public long segmentBytes(long runSegmentBytes) {
-        return lineDataBytes == 8 && lineWireBytes == 16 ? Math.min(runSegmentBytes, LL_STEP_DATA_BYTES)
+        long s = lineDataBytes == 8 && lineWireBytes == 16 ? Math.min(runSegmentBytes, LL_STEP_DATA_BYTES)
                 : runSegmentBytes;
+        return maxSegmentBytes > 0 ? Math.min(s, maxSegmentBytes) : s;
     }
 
     /** Bytes {@code dataBytes} of payload occupy in this protocol's lines. */

@@ -258,13 +258,19 @@ final class NcclPlanner {
             interUs = mean;
         }
         double algBwGBps = tuner.effectiveBandwidthGBps(fn, a, p, nBytes);
-        double streamBytes = busiestStreamBytes(schedule);
+        // NVLSTree: every stream of a channel carries one head's share (a contribution, the send up, the store, a send
+        // down), so each is paced to move its share in NCCL's time; its store's copies ride with it, paid once
+        double streamBytes = busiestStreamBytes(schedule, a == NcclAlgorithm.NVLS_TREE);
         double psPerByte = 0;
         if (algBwGBps > 0 && streamBytes > 0 && nBytes > 0) {
             psPerByte = 1000.0 / (streamBytes * algBwGBps / nBytes);
         }
+        // NVLSTree forwards chunk by chunk: a segment is never larger than NCCL's chunk
+        long maxSegment = a == NcclAlgorithm.NVLS_TREE ? NcclSchedules.nvlsTreeChunkBytes(schedule.request()
+                .sizeBytes(), schedule.request().channels(), schedule.request().gpusPerServer(),
+                schedule.ranks() / schedule.request().gpusPerServer()) : 0;
         return new InstanceTiming(line[0], line[1], us(baseUs), us(intraUs), us(interUs), psPerByte,
-                a == NcclAlgorithm.TREE, switchLine[0], switchLine[1]);
+                a == NcclAlgorithm.TREE, switchLine[0], switchLine[1], maxSegment);
     }
 
     /** The ring plateau factor the latency parts carry at this size (1 when it does not apply). */
@@ -274,8 +280,11 @@ final class NcclPlanner {
         return base == 0 ? 1 : parts.baseUs() / base;
     }
 
-    /** The most bytes one stream of a rank sends, over a sample of ranks (first, middle, last). */
-    private static double busiestStreamBytes(Schedule schedule) {
+    /**
+     * The most bytes one stream of a rank sends, over a sample of ranks (first, middle, last); with
+     * {@code bundlesOnce} a multicast and its copies count once (the engine paces the bundle once).
+     */
+    private static double busiestStreamBytes(Schedule schedule, boolean bundlesOnce) {
         double max = 0;
         int n = schedule.ranks();
         for (int r : new int[] {0, n / 2, n - 1}) {
@@ -283,7 +292,9 @@ final class NcclPlanner {
             double[] perStream = new double[Math.max(1, rs.streamCount())];
             for (int op = 0; op < rs.opCount(); op++) {
                 if (rs.isSend(op)) {
-                    perStream[rs.stream(op)] += rs.bytes(op);
+                    boolean bundle = bundlesOnce
+                            && rs.combine(op) == io.collemu.collectives.RankSchedule.COMBINE_MULTICAST;
+                    perStream[rs.stream(op)] += bundle ? (double) rs.bytes(op) / rs.combineSize(op) : rs.bytes(op);
                 }
             }
             for (double b : perStream) {
