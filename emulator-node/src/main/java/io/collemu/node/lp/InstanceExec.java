@@ -225,7 +225,8 @@ final class InstanceExec {
             beginOp(s, ctx.nowPs());
             long first = streamOps[s].length == 0 ? 0 : Math.min(segmentBytes,
                     schedule.bytes(streamOps[s][0]));
-            readyAtPs[s] = ctx.nowPs() + timing.baseLatencyPs() + (long) Math.ceil(first * timing.streamPsPerByte());
+            readyAtPs[s] = ctx.nowPs() + timing.baseLatencyPs()
+                    + (long) Math.ceil(first * timing.streamPsPerByte() / timing.parallelStreams());
         }
     }
 

@@ -20,10 +20,13 @@ package io.collemu.node.lp;
  *                            segments of an NVLSTree instance (between servers) use the protocol's lines
  * @param maxSegmentBytes     the largest segment whatever {@code --segment-bytes} says (NCCL's forwarding unit,
  *                            NVLSTree's chunk); 0 = none
+ * @param parallelStreams     how many streams of a channel share its work at once (NVLSTree: G contributions):
+ *                            the channel's processing of its first segment, charged at the start, is at the channel's
+ *                            rate, the stream's pace divided by this
  */
 public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLatencyPs, long intraStepPs,
         long interStepPs, double streamPsPerByte, boolean stepsOnPath, int switchLineDataBytes,
-        int switchLineWireBytes, long maxSegmentBytes) {
+        int switchLineWireBytes, long maxSegmentBytes, int parallelStreams) {
     /** No protocol overhead, no software latency, no throughput cap. */
     public static final InstanceTiming IDEAL = new InstanceTiming(1, 1, 0, 0, 0, 0, false);
 
@@ -31,12 +34,13 @@ public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLate
     public InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLatencyPs, long intraStepPs,
             long interStepPs, double streamPsPerByte, boolean stepsOnPath) {
         this(lineDataBytes, lineWireBytes, baseLatencyPs, intraStepPs, interStepPs, streamPsPerByte, stepsOnPath,
-                lineDataBytes, lineWireBytes, 0);
+                lineDataBytes, lineWireBytes, 0, 1);
     }
 
     /** @throws IllegalArgumentException for a non-positive line or a negative latency or cap */
     public InstanceTiming {
-        if (switchLineDataBytes < 1 || switchLineWireBytes < switchLineDataBytes || maxSegmentBytes < 0) {
+        if (switchLineDataBytes < 1 || switchLineWireBytes < switchLineDataBytes || maxSegmentBytes < 0
+                || parallelStreams < 1) {
             throw new IllegalArgumentException("switch lines out of range: " + switchLineDataBytes + "/"
                     + switchLineWireBytes);
         }

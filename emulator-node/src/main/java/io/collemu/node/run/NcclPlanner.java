@@ -269,8 +269,10 @@ final class NcclPlanner {
         long maxSegment = a == NcclAlgorithm.NVLS_TREE ? NcclSchedules.nvlsTreeChunkBytes(schedule.request()
                 .sizeBytes(), schedule.request().channels(), schedule.request().gpusPerServer(),
                 schedule.ranks() / schedule.request().gpusPerServer()) : 0;
+        // NVLSTree: a channel's G contribution streams share its work; its first segment costs the channel's rate
+        int parallel = a == NcclAlgorithm.NVLS_TREE ? schedule.request().gpusPerServer() : 1;
         return new InstanceTiming(line[0], line[1], us(baseUs), us(intraUs), us(interUs), psPerByte,
-                a == NcclAlgorithm.TREE, switchLine[0], switchLine[1], maxSegment);
+                a == NcclAlgorithm.TREE, switchLine[0], switchLine[1], maxSegment, parallel);
     }
 
     /** The ring plateau factor the latency parts carry at this size (1 when it does not apply). */
