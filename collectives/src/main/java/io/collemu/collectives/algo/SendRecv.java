@@ -2,6 +2,7 @@ package io.collemu.collectives.algo;
 
 import io.collemu.collectives.BlockSplit;
 import io.collemu.collectives.CollectiveRequest;
+import io.collemu.collectives.PairSlots;
 
 /**
  * Point-to-point pairs (pipeline parallelism). Pair i moves {@code sizeBytes} from its source to its
@@ -13,63 +14,37 @@ final class SendRecv implements MaterializedSchedule.Generator {
 
     private final long sizeBytes;
     private final int channels;
-    private final int[][] sendsOf;
-    private final int[][] recvsOf;
-    private final int[] slotAtSource;
-    private final int[] slotAtDestination;
-    private final int[] sources;
-    private final int[] destinations;
+    private final PairSlots pairs;
 
     SendRecv(CollectiveRequest request) {
-        int n = request.ranks();
-        int pairs = request.pairCount();
         sizeBytes = request.sizeBytes();
         channels = request.channels();
-        sources = new int[pairs];
-        destinations = new int[pairs];
-        slotAtSource = new int[pairs];
-        slotAtDestination = new int[pairs];
-        int[] sendCount = new int[n];
-        int[] recvCount = new int[n];
-        for (int i = 0; i < pairs; i++) {
-            sources[i] = request.pairSource(i);
-            destinations[i] = request.pairDestination(i);
-            slotAtSource[i] = sendCount[sources[i]]++;
-            slotAtDestination[i] = recvCount[destinations[i]]++;
-        }
-        sendsOf = new int[n][];
-        recvsOf = new int[n][];
-        for (int r = 0; r < n; r++) {
-            sendsOf[r] = new int[sendCount[r]];
-            recvsOf[r] = new int[recvCount[r]];
-        }
-        for (int i = 0; i < pairs; i++) {
-            sendsOf[sources[i]][slotAtSource[i]] = i;
-            recvsOf[destinations[i]][slotAtDestination[i]] = i;
-        }
+        pairs = new PairSlots(request);
     }
 
     long inputBytes(int rank) {
-        return sizeBytes * sendsOf[rank].length;
+        return sizeBytes * pairs.sendCount(rank);
     }
 
     long outputBytes(int rank) {
-        return sizeBytes * recvsOf[rank].length;
+        return sizeBytes * pairs.recvCount(rank);
     }
 
     @Override
     public void emit(int rank, OpList ops) {
-        for (int pair : recvsOf[rank]) {
+        for (int k = 0; k < pairs.recvCount(rank); k++) {
+            int pair = pairs.recv(rank, k);
             for (int c = 0; c < channels; c++) {
-                ops.recv(sources[pair], (long) pair * channels + c,
-                        slotAtDestination[pair] * sizeBytes + BlockSplit.offsetBytes(sizeBytes, channels, c),
+                ops.recv(pairs.source(pair), (long) pair * channels + c,
+                        pairs.slotAtDestination(pair) * sizeBytes + BlockSplit.offsetBytes(sizeBytes, channels, c),
                         BlockSplit.sizeBytes(sizeBytes, channels, c), c, false);
             }
         }
-        for (int pair : sendsOf[rank]) {
+        for (int k = 0; k < pairs.sendCount(rank); k++) {
+            int pair = pairs.send(rank, k);
             for (int c = 0; c < channels; c++) {
-                ops.send(destinations[pair], (long) pair * channels + c,
-                        slotAtSource[pair] * sizeBytes + BlockSplit.offsetBytes(sizeBytes, channels, c),
+                ops.send(pairs.destination(pair), (long) pair * channels + c,
+                        pairs.slotAtSource(pair) * sizeBytes + BlockSplit.offsetBytes(sizeBytes, channels, c),
                         BlockSplit.sizeBytes(sizeBytes, channels, c), c, true);
             }
         }

@@ -4,6 +4,7 @@ import io.collemu.collectives.BlockSplit;
 import io.collemu.collectives.CollectiveException;
 import io.collemu.collectives.CollectiveKind;
 import io.collemu.collectives.CollectiveRequest;
+import io.collemu.collectives.PairSlots;
 import io.collemu.collectives.Schedule;
 import java.util.Arrays;
 
@@ -33,58 +34,36 @@ final class PxnSendRecv implements TableSchedule.Generator, TableSchedule.Buffer
 
     private final long sizeBytes;
     private final int channels;
-    private final int[] sources;
-    private final int[] destinations;
+    private final PairSlots pairs;
     private final int[] relayOf;
-    private final int[] slotAtSource;
-    private final int[] slotAtDestination;
     private final int[] stagingSlot;
-    private final int[][] sendsOf;
-    private final int[][] recvsOf;
     private final int[][] jobsOf;
     private final int relayed;
 
     private PxnSendRecv(CollectiveRequest request, NcclLayout layout) {
         int n = request.ranks();
-        int pairs = request.pairCount();
+        int count = request.pairCount();
         sizeBytes = request.sizeBytes();
         channels = request.channels();
-        sources = new int[pairs];
-        destinations = new int[pairs];
-        relayOf = new int[pairs];
-        slotAtSource = new int[pairs];
-        slotAtDestination = new int[pairs];
-        stagingSlot = new int[pairs];
-        int[] sendCount = new int[n];
-        int[] recvCount = new int[n];
+        pairs = new PairSlots(request);
+        relayOf = new int[count];
+        stagingSlot = new int[count];
         int[] jobCount = new int[n];
         int[][] byLocal = ranksByLocal(layout);
-        int count = 0;
-        for (int i = 0; i < pairs; i++) {
-            int s = request.pairSource(i);
-            int d = request.pairDestination(i);
-            sources[i] = s;
-            destinations[i] = d;
-            relayOf[i] = relay(layout, byLocal, s, d);
-            slotAtSource[i] = sendCount[s]++;
-            slotAtDestination[i] = recvCount[d]++;
+        int relays = 0;
+        for (int i = 0; i < count; i++) {
+            relayOf[i] = relay(layout, byLocal, pairs.source(i), pairs.destination(i));
             if (relayOf[i] >= 0) {
                 stagingSlot[i] = jobCount[relayOf[i]]++;
-                count++;
+                relays++;
             }
         }
-        relayed = count;
-        sendsOf = new int[n][];
-        recvsOf = new int[n][];
+        relayed = relays;
         jobsOf = new int[n][];
         for (int r = 0; r < n; r++) {
-            sendsOf[r] = new int[sendCount[r]];
-            recvsOf[r] = new int[recvCount[r]];
             jobsOf[r] = new int[jobCount[r]];
         }
-        for (int i = 0; i < pairs; i++) {
-            sendsOf[sources[i]][slotAtSource[i]] = i;
-            recvsOf[destinations[i]][slotAtDestination[i]] = i;
+        for (int i = 0; i < count; i++) {
             if (relayOf[i] >= 0) {
                 jobsOf[relayOf[i]][stagingSlot[i]] = i;
             }
@@ -134,43 +113,46 @@ final class PxnSendRecv implements TableSchedule.Generator, TableSchedule.Buffer
 
     @Override
     public long inputBytes(int rank) {
-        return sizeBytes * sendsOf[rank].length;
+        return sizeBytes * pairs.sendCount(rank);
     }
 
     @Override
     public long outputBytes(int rank) {
-        return sizeBytes * (recvsOf[rank].length + jobsOf[rank].length);
+        return sizeBytes * (pairs.recvCount(rank) + jobsOf[rank].length);
     }
 
     @Override
     public void emit(int rank, OpTable ops) {
-        for (int pair : recvsOf[rank]) {
-            int from = relayOf[pair] >= 0 ? relayOf[pair] : sources[pair];
+        for (int k = 0; k < pairs.recvCount(rank); k++) {
+            int pair = pairs.recv(rank, k);
+            int from = relayOf[pair] >= 0 ? relayOf[pair] : pairs.source(pair);
             for (int c = 0; c < channels; c++) {
-                ops.recv(from, tag(pair, c), slotAtDestination[pair] * sizeBytes + offset(c), bytes(c), c, false);
+                ops.recv(from, tag(pair, c), pairs.slotAtDestination(pair) * sizeBytes + offset(c), bytes(c), c,
+                        false);
             }
         }
-        long staging = sizeBytes * recvsOf[rank].length;
+        long staging = sizeBytes * pairs.recvCount(rank);
         int[][] handles = new int[jobsOf[rank].length][channels];
         for (int j = 0; j < jobsOf[rank].length; j++) {
             int pair = jobsOf[rank][j];
             for (int c = 0; c < channels; c++) {
-                handles[j][c] = ops.recv(sources[pair], RELAY_TAG | tag(pair, c), staging + j * sizeBytes + offset(c),
-                        bytes(c), channels + c, false);
+                handles[j][c] = ops.recv(pairs.source(pair), RELAY_TAG | tag(pair, c),
+                        staging + j * sizeBytes + offset(c), bytes(c), channels + c, false);
             }
         }
-        for (int pair : sendsOf[rank]) {
+        for (int k = 0; k < pairs.sendCount(rank); k++) {
+            int pair = pairs.send(rank, k);
             boolean viaRelay = relayOf[pair] >= 0;
-            int to = viaRelay ? relayOf[pair] : destinations[pair];
+            int to = viaRelay ? relayOf[pair] : pairs.destination(pair);
             for (int c = 0; c < channels; c++) {
                 ops.send(to, viaRelay ? RELAY_TAG | tag(pair, c) : tag(pair, c),
-                        slotAtSource[pair] * sizeBytes + offset(c), bytes(c), c);
+                        pairs.slotAtSource(pair) * sizeBytes + offset(c), bytes(c), c);
             }
         }
         for (int j = 0; j < jobsOf[rank].length; j++) {
             int pair = jobsOf[rank][j];
             for (int c = 0; c < channels; c++) {
-                ops.forward(destinations[pair], tag(pair, c), staging + j * sizeBytes + offset(c), bytes(c),
+                ops.forward(pairs.destination(pair), tag(pair, c), staging + j * sizeBytes + offset(c), bytes(c),
                         channels + c, handles[j][c]);
             }
         }
