@@ -143,7 +143,8 @@ final class NvlsAllReduce implements Schedule {
         return chunk;
     }
 
-    private static long alignUp(long v, long a) {
+    /** @return {@code v} rounded up to a multiple of {@code a} */
+    static long alignUp(long v, long a) {
         return (v + a - 1) / a * a;
     }
 

@@ -131,17 +131,9 @@ final class NvlsTreeAllReduce implements TableSchedule.Generator {
         return g + 4;
     }
 
-    /**
-     * The stream of channel c's contributions to head h: streams {@code 0 .. C x G - 1}, G per channel (the ones a
-     * channel's scatter warps drive together: they share its pace, {@link #contributionStreams()}).
-     */
+    /** The stream of channel c's contributions to head h: streams {@code 0 .. C x G - 1}, G per channel. */
     int contributionStream(int c, int h) {
         return c * g + h;
-    }
-
-    /** The streams of the contributions, the first {@code C x G}. */
-    int contributionStreams() {
-        return channels * g;
     }
 
     /** Channel c's head streams after the contributions: 0 up, 1 multicast, 2 and 3 the children. */
@@ -161,7 +153,7 @@ final class NvlsTreeAllReduce implements TableSchedule.Generator {
         long loop = g * chunkBytes;
         long full = len / loop;
         long rem = len % loop;
-        long last = rem == 0 ? 0 : alignUp((rem + g - 1) / g, LAST_CHUNK_ALIGN_BYTES);
+        long last = rem == 0 ? 0 : NvlsAllReduce.alignUp((rem + g - 1) / g, LAST_CHUNK_ALIGN_BYTES);
         long[] at = new long[g + 1];
         at[0] = start;
         for (int h = 0; h < g; h++) {
@@ -220,9 +212,5 @@ final class NvlsTreeAllReduce implements TableSchedule.Generator {
     /** Tags: per (channel, head), 0 contribution, 1 multicast, 2 partial sum up, 3 total down. */
     private static long tag(long piece, int kind) {
         return piece * 4 + kind;
-    }
-
-    private static long alignUp(long x, long a) {
-        return (x + a - 1) / a * a;
     }
 }

@@ -23,8 +23,7 @@ final class OpTable {
     int[] combine = new int[8];
     long[] combineGroup = new long[8];
     int[] combineSize = new int[8];
-    boolean[] depWhole = new boolean[8];
-    /** (sender, tag) of every receive, built on the first {@link #findRecv}. */
+    /** (sender, tag) of every receive, built by {@link #buildIndex} or on the first {@link #findRecv}. */
     private java.util.Map<Long, Integer> recvIndex;
     int[] depStart = new int[9];
     int[] deps = new int[8];
@@ -41,19 +40,6 @@ final class OpTable {
     /** Adds a send with overlap dependencies on the receives {@code depHandles} (entries of -1 are skipped). */
     void send(int to, long sendTag, long offset, long length, int streamId, int... depHandles) {
         addSend(false, to, sendTag, offset, length, streamId, depHandles);
-    }
-
-    /**
-     * Adds a send that waits for the whole of each dependency (not byte overlap), as an NVLS multicast does.
-     *
-     * @return its op index, or -1 when empty
-     */
-    int sendAfterWhole(int to, long sendTag, long offset, long length, int streamId, int... depHandles) {
-        int op = addSend(false, to, sendTag, offset, length, streamId, depHandles);
-        if (op >= 0) {
-            depWhole[op] = true;
-        }
-        return op;
     }
 
     /** Marks op {@code op} (not -1) as switch-combined ({@link io.collemu.collectives.RankSchedule#combine}). */
@@ -111,7 +97,6 @@ final class OpTable {
             combine = Arrays.copyOf(combine, cap);
             combineGroup = Arrays.copyOf(combineGroup, cap);
             combineSize = Arrays.copyOf(combineSize, cap);
-            depWhole = Arrays.copyOf(depWhole, cap);
             depStart = Arrays.copyOf(depStart, cap + 1);
         }
         int op = size++;
@@ -126,13 +111,11 @@ final class OpTable {
         combine[op] = 0;
         combineGroup[op] = 0;
         combineSize[op] = 1;
-        depWhole[op] = false;
         recvIndex = null;
         depStart[op + 1] = depSize;
         return op;
     }
 
-    /** @return the op index of the receive from {@code sender} with {@code recvTag}, or -1 */
     /** Builds the receive index {@link #findRecv} uses (done once the table is complete). */
     void buildIndex() {
         java.util.Map<Long, Integer> index = new java.util.HashMap<>();
@@ -144,6 +127,7 @@ final class OpTable {
         recvIndex = index;
     }
 
+    /** @return the op index of the receive from {@code sender} with {@code recvTag}, or -1 */
     int findRecv(int sender, long recvTag) {
         if (recvIndex == null) {
             buildIndex();

@@ -12,8 +12,9 @@ import java.util.Map;
  * A schedule whose ranks have a few ops per channel (NCCL's ring chains and trees, in place; PXN send/recv, with
  * its own buffers and relay forwards, {@link RelayRankSchedule}): {@link #rank(int)}
  * lets the generator emit the rank's ops, then finds each send's receive by emitting the peer (same tag, sent
- * from this rank). Cost per call: O(ops of the rank x ops of a peer), O(C^2) here; nothing is kept between
- * calls. All dependencies are byte-overlap (segment pipelining).
+ * from this rank), looked up by hash. Emitted tables are kept in a soft cache ({@link #table}), so each rank is
+ * emitted about once however often its view and its peers' are asked for. All dependencies are byte-overlap
+ * (segment pipelining).
  *
  * <p>Immutable; thread-safe.
  */
@@ -147,7 +148,6 @@ final class TableSchedule implements Schedule {
         private final int[] combine;
         private final long[] combineGroup;
         private final int[] combineSize;
-        private final boolean[] depWhole;
         private final int[] depStart;
         private final int[] deps;
         private final int[] match;
@@ -165,7 +165,6 @@ final class TableSchedule implements Schedule {
             combine = Arrays.copyOf(ops.combine, count);
             combineGroup = Arrays.copyOf(ops.combineGroup, count);
             combineSize = Arrays.copyOf(ops.combineSize, count);
-            depWhole = Arrays.copyOf(ops.depWhole, count);
             depStart = Arrays.copyOf(ops.depStart, count + 1);
             deps = Arrays.copyOf(ops.deps, ops.depSize);
             this.match = match;
@@ -262,7 +261,8 @@ final class TableSchedule implements Schedule {
 
         @Override
         public boolean depWhole(int op, int k) {
-            return depWhole[check(op)];
+            check(op);
+            return false;
         }
     }
 }

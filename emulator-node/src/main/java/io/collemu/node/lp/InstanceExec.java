@@ -144,7 +144,7 @@ final class InstanceExec {
                 streamOps[s][fill[s]++] = op;
                 for (int k = 0; k < rs.depCount(op); k++) {
                     int d = rs.dep(op, k);
-                    if (lastWaiter[d] != s) { // streams are filled in op order: a repeat is the last one added
+                    if (lastWaiter[d] != s) { // a stream already listed for d by its previous send is not added again
                         lastWaiter[d] = s;
                         waiterCount[d]++;
                     }

@@ -41,8 +41,9 @@ public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLate
     public InstanceTiming {
         if (switchLineDataBytes < 1 || switchLineWireBytes < switchLineDataBytes || maxSegmentBytes < 0
                 || parallelStreams < 1) {
-            throw new IllegalArgumentException("switch lines out of range: " + switchLineDataBytes + "/"
-                    + switchLineWireBytes);
+            throw new IllegalArgumentException("instance timing out of range: switch lines " + switchLineDataBytes
+                    + "/" + switchLineWireBytes + ", max segment " + maxSegmentBytes + ", parallel streams "
+                    + parallelStreams);
         }
         if (lineDataBytes < 1 || lineWireBytes < lineDataBytes || baseLatencyPs < 0 || intraStepPs < 0
                 || interStepPs < 0 || !(streamPsPerByte >= 0)) {

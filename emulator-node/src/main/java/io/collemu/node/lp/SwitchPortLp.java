@@ -105,10 +105,10 @@ public final class SwitchPortLp implements Lp {
                 Segment s = (Segment) payload;
                 if (s.combine == RankSchedule.COMBINE_REDUCE && port.peerGpuLp >= 0) {
                     reduce(s, ctx);
-                } else if (s.combine == RankSchedule.COMBINE_MULTICAST) {
-                    release(s, ctx); // an NVLS store: replicated on arrival, like its copies it holds no buffer here
-                    port.enqueue(s, ctx.nowPs());
                 } else {
+                    if (s.combine == RankSchedule.COMBINE_MULTICAST) {
+                        release(s, ctx); // an NVLS store: replicated on arrival, like its copies it holds no buffer
+                    }
                     port.enqueue(s, ctx.nowPs());
                 }
                 port.tryStart(ctx);

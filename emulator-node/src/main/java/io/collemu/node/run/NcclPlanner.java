@@ -53,11 +53,9 @@ final class NcclPlanner {
      * What the planner decided for one collective.
      *
      * @param choice  NCCL's choice (null for point-to-point collectives, which NCCL's model does not cover)
-     * @param modelUs NCCL's predicted time for it, microseconds (0 when not modelled)
-     */
-    /**
+     * @param modelUs  NCCL's predicted time for it, microseconds (0 when not modelled)
      * @param ncclPick what NCCL's model picks among every algorithm it enables, when that is not what runs here (an
-     *                 algorithm collemu does not emulate, such as NVLSTree): e.g. {@code NVLSTree/Simple 4428.29 us};
+     *                 algorithm collemu does not emulate, such as PAT or CollNet): e.g. {@code PAT/Simple 42.00 us};
      *                 "" when they agree or the user forced the choice
      */
     record Plan(Schedule schedule, InstanceTiming timing, NcclChoice choice, String algorithm, String protocol,
@@ -232,23 +230,19 @@ final class NcclPlanner {
         double interUs = lat.interUs();
         double baseUs = lat.baseUs();
         int[] line = lines(p);
-        if (a == NcclAlgorithm.NVLS) {
-            // NCCL's NVLS latency is one figure (tuning.cc: lat = intraLat on one node), paid once; NVLS traffic
-            // moves at nvlsEfficiency of the NVLink rate through the NVSwitch, as "lines" of that many data bytes
-            // per 100 link bytes (0.85 on SM90: 85/100)
-            baseUs = tuner.latencyUs(fn, a, p);
-            intraUs = 0;
-            interUs = 0;
-            line = new int[] {(int) Math.round(tuner.nvlsEfficiency() * 100), 100};
-        }
         int[] switchLine = line;
-        if (a == NcclAlgorithm.NVLS_TREE) {
-            // NVLSTree: NCCL's latency (intraLat + 2 log2(nNodes) interLat) once; the in-switch sums and stores at
-            // the NVLS efficiency, the network hops in Simple's lines
+        if (a.isNvls()) {
+            // NCCL's NVLS latency is one figure (tuning.cc: intraLat on one node; NVLSTree adds 2 log2(nNodes)
+            // interLat), paid once. Traffic through the NVSwitch moves at nvlsEfficiency of the NVLink rate, as
+            // "lines" of that many data bytes per 100 link bytes (0.85 on SM90: 85/100); NVLSTree's network hops
+            // keep Simple's lines
             baseUs = tuner.latencyUs(fn, a, p);
             intraUs = 0;
             interUs = 0;
             switchLine = new int[] {(int) Math.round(tuner.nvlsEfficiency() * 100), 100};
+            if (a == NcclAlgorithm.NVLS) {
+                line = switchLine;
+            }
         }
         if (a == NcclAlgorithm.RING) {
             int nsteps = fn.modelSteps(schedule.ranks());
