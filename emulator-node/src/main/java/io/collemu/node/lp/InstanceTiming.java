@@ -11,10 +11,10 @@ package io.collemu.node.lp;
  * @param intraStepPs      per step (send op) to a peer in the same server, including the wire (NCCL's intra latency)
  * @param interStepPs      per step to a peer in another server (NCCL's inter latency)
  * @param streamPsPerByte  the channel's GPU-side throughput limit, as time per data byte (0 = none)
- * @param stepsOnPath      whether each step's latency lies on the data's path (a tree: data climbs and descends
- *                         once, so a step's software latency excludes the store-and-forward transfer of its first
- *                         segment, which the emulator adds itself); false for a ring, whose ranks run every step in
- *                         turn, so a step excludes only the path's link and switch latency
+ * @param stepsOnPath      whether each step's latency lies on the data's path (a tree or NVLSTree: data climbs
+ *                         and descends once, so a step's software latency excludes the store-and-forward transfer
+ *                         of its first segment, which the emulator adds itself); false for a ring, whose ranks run
+ *                         every step in turn, so a step excludes only the path's link and switch latency
  * @param switchLineDataBytes data bytes per line of the switch-combined (NVLS) segments
  * @param switchLineWireBytes their wire bytes per line (NCCL's NVLS efficiency: 85 of 100 on SM90); the other
  *                            segments of an NVLSTree instance (between servers) use the protocol's lines

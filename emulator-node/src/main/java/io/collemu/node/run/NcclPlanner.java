@@ -220,7 +220,9 @@ final class NcclPlanner {
      *       {@code (latency - base) / nsteps} (a rank at a node boundary would otherwise pay the network latency
      *       on every step, which NCCL's eight in-flight steps hide);</li>
      *   <li>a tree's data climbs and descends its depth once, so each hop pays its own kind: intra-node on the
-     *       chain, inter-node between nodes.</li>
+     *       chain, inter-node between nodes;</li>
+     *   <li>NVLSTree's data climbs and descends the tree over nodes once: base and intra-node latency once, then each
+     *       network step its inter-node latency; NVLS on one node pays its one latency once.</li>
      * </ul>
      */
     private static InstanceTiming timing(NcclTuner tuner, NcclFunction fn, NcclAlgorithm a, NcclProtocol p,
@@ -232,16 +234,22 @@ final class NcclPlanner {
         int[] line = lines(p);
         int[] switchLine = line;
         if (a.isNvls()) {
-            // NCCL's NVLS latency is one figure (tuning.cc: intraLat on one node; NVLSTree adds 2 log2(nNodes)
-            // interLat), paid once. Traffic through the NVSwitch moves at nvlsEfficiency of the NVLink rate, as
-            // "lines" of that many data bytes per 100 link bytes (0.85 on SM90: 85/100); NVLSTree's network hops
-            // keep Simple's lines
-            baseUs = tuner.latencyUs(fn, a, p);
-            intraUs = 0;
-            interUs = 0;
+            // Traffic through the NVSwitch moves at nvlsEfficiency of the NVLink rate, as "lines" of that many data
+            // bytes per 100 link bytes (0.85 on SM90: 85/100); NVLSTree's network hops keep Simple's lines
             switchLine = new int[] {(int) Math.round(tuner.nvlsEfficiency() * 100), 100};
             if (a == NcclAlgorithm.NVLS) {
+                // one node: NCCL's NVLS latency is one figure (tuning.cc:424-426, intraLat), paid once
                 line = switchLine;
+                baseUs = tuner.latencyUs(fn, a, p);
+                intraUs = 0;
+                interUs = 0;
+            } else {
+                // NVLSTree, tuning.cc:427-428: baseLat + intraLat once, and interLat on each of the 2 log2(nNodes)
+                // tree levels its data climbs and descends: each network step pays it on the data's path, less
+                // its first segment's own transfer, as a tree's steps do (paid once up front, the pipeline's fill
+                // through the levels came on top of NCCL's latency: 17% above its model at 16 MiB on 16 servers)
+                baseUs = lat.baseUs() + lat.intraUs();
+                intraUs = 0;
             }
         }
         if (a == NcclAlgorithm.RING) {
@@ -266,7 +274,7 @@ final class NcclPlanner {
         // NVLSTree: a channel's G contribution streams share its work; its first segment costs the channel's rate
         int parallel = a == NcclAlgorithm.NVLS_TREE ? schedule.request().gpusPerServer() : 1;
         return new InstanceTiming(line[0], line[1], us(baseUs), us(intraUs), us(interUs), psPerByte,
-                a == NcclAlgorithm.TREE, switchLine[0], switchLine[1], maxSegment, parallel);
+                a == NcclAlgorithm.TREE || a == NcclAlgorithm.NVLS_TREE, switchLine[0], switchLine[1], maxSegment, parallel);
     }
 
     /** The ring plateau factor the latency parts carry at this size (1 when it does not apply). */
