@@ -250,6 +250,7 @@ final class NcclPlanner {
                 // through the levels came on top of NCCL's latency: 17% above its model at 16 MiB on 16 servers)
                 baseUs = lat.baseUs() + lat.intraUs();
                 intraUs = 0;
+                interUs = lat.interUs();
             }
         }
         if (a == NcclAlgorithm.RING) {
@@ -274,7 +275,8 @@ final class NcclPlanner {
         // NVLSTree: a channel's G contribution streams share its work; its first segment costs the channel's rate
         int parallel = a == NcclAlgorithm.NVLS_TREE ? schedule.request().gpusPerServer() : 1;
         return new InstanceTiming(line[0], line[1], us(baseUs), us(intraUs), us(interUs), psPerByte,
-                a == NcclAlgorithm.TREE || a == NcclAlgorithm.NVLS_TREE, switchLine[0], switchLine[1], maxSegment, parallel);
+                a == NcclAlgorithm.TREE || a == NcclAlgorithm.NVLS_TREE, switchLine[0], switchLine[1], maxSegment,
+                parallel);
     }
 
     /** The ring plateau factor the latency parts carry at this size (1 when it does not apply). */
