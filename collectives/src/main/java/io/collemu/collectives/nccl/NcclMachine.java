@@ -29,10 +29,13 @@ import java.util.Objects;
 public record NcclMachine(int gpusPerNode, int nNodes, int compCap, int nicsPerNode, double nicGBps,
                           double pcieGBps, double nvlinkGBpsPerGpu, boolean nvSwitch, CpuVendor cpu) {
 
+    /** The most GPUs of one node the model describes (one NVLS head per GPU, and at most 64 NVLS channels). */
+    public static final int MAX_GPUS_PER_NODE = NcclTables.MAX_CHANNELS;
+
     /** Validates the fields; throws {@link IllegalArgumentException} naming the bad one. */
     public NcclMachine {
         Objects.requireNonNull(cpu, "cpu");
-        if (gpusPerNode < 1 || gpusPerNode > NcclTables.MAX_CHANNELS) {
+        if (gpusPerNode < 1 || gpusPerNode > MAX_GPUS_PER_NODE) {
             throw new IllegalArgumentException("gpusPerNode must be 1..64, got " + gpusPerNode);
         }
         if (nNodes < 1) {

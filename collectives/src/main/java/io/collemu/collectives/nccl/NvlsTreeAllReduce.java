@@ -141,26 +141,10 @@ final class NvlsTreeAllReduce implements TableSchedule.Generator {
         return channels * g + 4 * c + j;
     }
 
-    /**
-     * The region of channel c that each head owns: its chunks of every loop (NCCL's chunk rule, the last loop's
-     * chunks rounded up to 16 bytes), laid end to end (element h is head h's start, element G the channel's end).
-     * The buffer's bytes are so permuted alike on every rank: each head still reduces and stores exactly NCCL's bytes,
-     * and each (channel, head) becomes one op per role whose segments pipeline by byte overlap.
-     */
+    /** The region of channel c that each head owns ({@link NvlsAllReduce#regions}, last chunks to 16 bytes). */
     long[] regions(int c) {
-        long start = BlockSplit.offsetBytes(sizeBytes, channels, c);
-        long len = BlockSplit.sizeBytes(sizeBytes, channels, c);
-        long loop = g * chunkBytes;
-        long full = len / loop;
-        long rem = len % loop;
-        long last = rem == 0 ? 0 : NvlsAllReduce.alignUp((rem + g - 1) / g, LAST_CHUNK_ALIGN_BYTES);
-        long[] at = new long[g + 1];
-        at[0] = start;
-        for (int h = 0; h < g; h++) {
-            long tail = Math.max(0, Math.min(last, rem - h * last));
-            at[h + 1] = at[h] + full * chunkBytes + tail;
-        }
-        return at;
+        return NvlsAllReduce.regions(BlockSplit.offsetBytes(sizeBytes, channels, c),
+                BlockSplit.sizeBytes(sizeBytes, channels, c), g, chunkBytes, LAST_CHUNK_ALIGN_BYTES);
     }
 
     /** The head's ops for one (channel, head): local sum and children in, up, total in, multicast, children out. */

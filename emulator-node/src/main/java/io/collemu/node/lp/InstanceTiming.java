@@ -80,9 +80,13 @@ public record InstanceTiming(int lineDataBytes, int lineWireBytes, long baseLate
         return (dataBytes + lineDataBytes - 1) / lineDataBytes * lineWireBytes;
     }
 
-    /** Bytes {@code dataBytes} of a switch-combined (NVLS) segment occupy in its lines. */
+    /**
+     * Bytes {@code dataBytes} of a switch-combined (NVLS) segment occupy on the link: NCCL's NVLS efficiency is a rate
+     * (data bytes per link byte), not a line size, so the bytes scale and round up once, not to whole "lines" per
+     * segment (which would add 1.7% on 4 KiB segments at 85/100).
+     */
     public long switchProtocolBytes(long dataBytes) {
-        return (dataBytes + switchLineDataBytes - 1) / switchLineDataBytes * switchLineWireBytes;
+        return (Math.multiplyExact(dataBytes, (long) switchLineWireBytes) + switchLineDataBytes - 1) / switchLineDataBytes;
     }
 
     /** Whether this is the ideal timing (nothing added). */

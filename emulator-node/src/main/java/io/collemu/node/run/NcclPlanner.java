@@ -17,6 +17,7 @@ import io.collemu.collectives.nccl.NcclSystem;
 import io.collemu.collectives.nccl.NcclTuner;
 import io.collemu.node.lp.Fabric;
 import io.collemu.node.lp.InstanceTiming;
+import io.collemu.node.lp.ModelOptions;
 import io.collemu.topology.model.GpuModel;
 import io.collemu.topology.model.LinkTechnology;
 import io.collemu.topology.model.NodeKind;
@@ -261,19 +262,26 @@ final class NcclPlanner {
             interUs = mean;
         }
         double algBwGBps = tuner.effectiveBandwidthGBps(fn, a, p, nBytes);
-        // NVLSTree: every stream of a channel carries one head's share (a contribution, the send up, the store, a send
-        // down), so each is paced to move its share in NCCL's time; its store's copies ride with it, paid once
-        double streamBytes = busiestStreamBytes(schedule, a == NcclAlgorithm.NVLS_TREE);
+        // NVLS and NVLSTree: every stream of a channel carries one head's share (a contribution, the store; NVLSTree
+        // also the send up and the sends down), so each is paced to move its share in NCCL's time; a store's copies
+        // ride with it, paid once
+        double streamBytes = busiestStreamBytes(schedule, a.isNvls());
         double psPerByte = 0;
         if (algBwGBps > 0 && streamBytes > 0 && nBytes > 0) {
             psPerByte = 1000.0 / (streamBytes * algBwGBps / nBytes);
         }
-        // NVLSTree forwards chunk by chunk: a segment is never larger than NCCL's chunk
-        long maxSegment = a == NcclAlgorithm.NVLS_TREE ? NcclSchedules.nvlsTreeChunkBytes(schedule.request()
-                .sizeBytes(), schedule.request().channels(), schedule.request().gpusPerServer(),
-                schedule.ranks() / schedule.request().gpusPerServer()) : 0;
-        // NVLSTree: a channel's G contribution streams share its work; its first segment costs the channel's rate
-        int parallel = a == NcclAlgorithm.NVLS_TREE ? schedule.request().gpusPerServer() : 1;
+        // NVLSTree forwards chunk by chunk on the network: a segment is never larger than NCCL's chunk. NVLS on one
+        // node moves no chunk as a whole: each reduce warp's multimem.ld_reduce and multimem.st alternate 16 bytes
+        // at a time (all_reduce.h:390-460), so the switch streams; its segments are the engine's finest, one packet
+        // (with whole chunks, fill and drain took a chunk per stage: 10-12% above NCCL's model at 1-16 MiB on 8 GPUs)
+        var req = schedule.request();
+        long maxSegment = a == NcclAlgorithm.NVLS_TREE ? NcclSchedules.nvlsTreeChunkBytes(req.sizeBytes(),
+                req.channels(), req.gpusPerServer(), schedule.ranks() / req.gpusPerServer())
+                : a == NcclAlgorithm.NVLS ? ModelOptions.MIN_SEGMENT_BYTES : 0;
+        // NVLS: a channel's contribution streams (one per head) share its work; its first segment costs the channel's
+        // rate
+        int parallel = a == NcclAlgorithm.NVLS_TREE ? req.gpusPerServer() : a == NcclAlgorithm.NVLS ? schedule.ranks()
+                : 1;
         return new InstanceTiming(line[0], line[1], us(baseUs), us(intraUs), us(interUs), psPerByte,
                 a == NcclAlgorithm.TREE || a == NcclAlgorithm.NVLS_TREE, switchLine[0], switchLine[1], maxSegment,
                 parallel);
@@ -388,6 +396,11 @@ final class NcclPlanner {
             }
         }
         int g = layout.gpusPerNode();
+        if (g > NcclMachine.MAX_GPUS_PER_NODE) {
+            throw new UserError("--fidelity nccl: " + g + " GPUs share one server or NVLink domain; the nccl mode "
+                    + "models at most " + NcclMachine.MAX_GPUS_PER_NODE + " (a 72-GPU NVLink domain runs as NCCL's "
+                    + "multi-node NVLink, which is not modelled); use --fidelity ideal");
+        }
         int nics = layout.nodes() > 1 ? g : 0;
         return new NcclMachine(g, layout.nodes(), gpu.computeCapability(), nics, nic > 0 ? nic : 50.0,
                 gpu.pcieGBps(), nvlink, nvSwitch && g > 1, CpuVendor.INTEL);

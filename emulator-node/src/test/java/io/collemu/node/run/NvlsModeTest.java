@@ -60,32 +60,42 @@ class NvlsModeTest {
     }
 
     /**
-     * Within 10% of NCCL's model on 4 GPUs from 16 MiB and on 8 from 32 MiB; at 16 MiB on 8 GPUs (4 loops of 32 KiB
-     * chunks per channel) the last head's multicast trails its loop's contributions and the run is 10.6% above the
-     * model (a known residual, see issue 12's note), still faster than the ring.
+     * Within 10% of NCCL's model (never below it) on 2, 4 and 8 GPUs from 8 B to 1 GiB, the issue's bound, and faster
+     * than the ring from 16 MiB, where NCCL's tuner picks NVLS. Measured: at most +4.3% (256 KiB on 8 GPUs).
      */
     @Test
-    void shouldAgreeWithNcclsModelAndBeatTheRing() {
-        for (SizeRun r : NcclModeTest.run(NVL4, CollectiveKind.ALL_REDUCE, "nvls", "auto",
-                List.of(16L << 20, 256L << 20), 1 << 20).steps()) {
-            double model = r.choice().modelUs();
-            double emulated = NcclModeTest.emulatedUs(r);
-            assertEquals(model, emulated, 0.10 * model, "4 GPUs NVLS at " + r.sizeBytes() + " B");
+    void shouldAgreeWithNcclsModelFromEightBytesAndBeatTheRing() {
+        List<Long> sizes = List.of(8L, 64L << 10, 256L << 10, 1L << 20, 4L << 20, 16L << 20, 32L << 20, 256L << 20,
+                1L << 30);
+        for (int gpus : new int[] {2, 4, 8}) {
+            String topology = "single-switch:gpus=" + gpus + ",link=nvlink4";
+            List<SizeRun> nvls = NcclModeTest.run(topology, CollectiveKind.ALL_REDUCE, "nvls", "auto", sizes,
+                    1 << 20).steps();
+            for (SizeRun r : nvls) {
+                double model = r.choice().modelUs();
+                double emulated = NcclModeTest.emulatedUs(r);
+                assertTrue(emulated >= model && emulated < 1.10 * model, gpus + " GPUs at " + r.sizeBytes()
+                        + " B: model " + model + " us, emulated " + emulated + " us");
+            }
         }
-        List<Long> sizes = List.of(16L << 20, 32L << 20, 256L << 20, 1L << 30);
-        List<SizeRun> nvls = NcclModeTest.run(NcclModeTest.NVL8, CollectiveKind.ALL_REDUCE, "nvls", "auto", sizes,
+        List<Long> large = List.of(16L << 20, 256L << 20);
+        List<SizeRun> nvls = NcclModeTest.run(NcclModeTest.NVL8, CollectiveKind.ALL_REDUCE, "nvls", "auto", large,
                 1 << 20).steps();
-        List<SizeRun> ring = NcclModeTest.run(NcclModeTest.NVL8, CollectiveKind.ALL_REDUCE, "ring", "Simple", sizes,
+        List<SizeRun> ring = NcclModeTest.run(NcclModeTest.NVL8, CollectiveKind.ALL_REDUCE, "ring", "Simple", large,
                 1 << 20).steps();
-        for (int i = 0; i < sizes.size(); i++) {
-            double model = nvls.get(i).choice().modelUs();
-            double emulated = NcclModeTest.emulatedUs(nvls.get(i));
-            assertTrue(emulated < NcclModeTest.emulatedUs(ring.get(i)), "8 GPUs: NVLS " + emulated
-                    + " us against the ring's " + NcclModeTest.emulatedUs(ring.get(i)));
-            double tolerance = sizes.get(i) < 32L << 20 ? 0.12 : 0.10;
-            assertTrue(emulated >= model && emulated < (1 + tolerance) * model, "8 GPUs at " + sizes.get(i)
-                    + " B: model " + model + " us, emulated " + emulated + " us");
+        for (int i = 0; i < large.size(); i++) {
+            assertTrue(NcclModeTest.emulatedUs(nvls.get(i)) < NcclModeTest.emulatedUs(ring.get(i)), "8 GPUs at "
+                    + large.get(i) + " B: NVLS " + NcclModeTest.emulatedUs(nvls.get(i)) + " us against the ring's "
+                    + NcclModeTest.emulatedUs(ring.get(i)));
         }
+    }
+
+    @Test
+    void shouldRefuseAnNvlinkDomainLargerThanTheModelWithOneLine() {
+        UserError e = assertThrows(UserError.class, () -> NcclModeTest.run("single-switch:gpus=72,link=nvlink5",
+                CollectiveKind.ALL_REDUCE, "auto", "auto", List.of(1L << 20), 1 << 20));
+        assertTrue(e.getMessage().startsWith("--fidelity nccl: 72 GPUs share one server or NVLink domain"),
+                e.getMessage());
     }
 
     @Test
