@@ -10,8 +10,9 @@ import java.util.Arrays;
 /**
  * Which member hosts each LP. A server's GPUs stay together with their NVSwitch ports and the leaf ports that face
  * them (most traffic stays inside a member); the other switch ports (uplinks, spines, cores) are spread round-robin
- * per tier. The cross-member lookahead is the smallest delay of a message over a link whose two ends sit on
- * different members.
+ * per tier. The cross-member lookahead is the smallest delay of a message between LPs on different members
+ * ({@link Fabric#forEachChannel}: a link and the next switch for an arrival, the reverse link for a credit, each
+ * with the shortest serialization of the workload's smallest segment when the fabric is bounded by it).
  *
  * <p>With the balanced grouping (groups already cut by estimated work, in locality order: see
  * {@link Grouping.Mode#BALANCED}) member m takes the m-th run of {@code groups / members} consecutive groups, so
@@ -20,9 +21,10 @@ import java.util.Arrays;
  * @param cutLinks       one-way links whose transmitter and receiver are on different members
  * @param lpsPerMember   LPs hosted by each member
  * @param workPerMember  estimated work of each member (segments handled, {@link WorkEstimate}), or null
+ * @param minSegmentProtocolBytes the segment bound the lookahead counts on ({@link Fabric#withMinSegment}; 0: none)
  */
 public record Partition(int members, int[] lpMember, int[] groupMember, long crossLookaheadPs, int cutLinks,
-        int[] lpsPerMember, long[] workPerMember) {
+        int[] lpsPerMember, long[] workPerMember, long minSegmentProtocolBytes) {
 
     /**
      * A partition that keeps every group of {@code grouping} on one member: consecutive runs of groups for the
@@ -50,7 +52,7 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
             }
         }
         return new Partition(members, lpMember, groupMember, p.crossLookaheadPs(), p.cutLinks(), p.lpsPerMember(),
-                work);
+                work, p.minSegmentProtocolBytes());
     }
 
     /** A partition by LP: servers together, other switch ports round-robin per tier. */
@@ -89,13 +91,11 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
         for (int m : lpMember) {
             per[m]++;
         }
-        long cross = Long.MAX_VALUE / 4;
         int cut = 0;
         for (int p = 0; p < t.portCount(); p++) {
             int tx = fabric.lpOfPort(p);
             int peer = t.portPeer(p);
             boolean crosses;
-            long delay = t.portLinkLatencyPs(p);
             if (t.nodeKind(peer) == NodeKind.GPU) {
                 crosses = lpMember[t.gpuOfNode(peer)] != lpMember[tx];
             } else {
@@ -109,11 +109,16 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
             }
             if (crosses) {
                 cut++;
-                // arrivals pay the link (and the next switch), credits come back over the reverse link
-                cross = Math.min(cross, Math.min(delay, fabric.creditDelayPs(p)));
             }
         }
-        return new Partition(members, lpMember, lpMember, cross, cut, per, null);
+        long[] cross = {Long.MAX_VALUE / 4};
+        fabric.forEachChannel((from, to, delay, port) -> {
+            if (lpMember[from] != lpMember[to] && delay < cross[0]) {
+                cross[0] = delay;
+            }
+        });
+        return new Partition(members, lpMember, lpMember, Math.max(1, cross[0]), cut, per, null,
+                fabric.minSegmentProtocolBytes());
     }
 
     /** The server of a GPU, or the GPU itself as its own group. */
@@ -165,7 +170,9 @@ public record Partition(int members, int[] lpMember, int[] groupMember, long cro
         String work = workPerMember == null ? "" : String.format(java.util.Locale.ROOT,
                 ", estimated work (segment-hops) per member %s, imbalance %.3f", Arrays.toString(workPerMember),
                 imbalance());
+        String bound = minSegmentProtocolBytes == 0 ? "" : " (links and switches, plus a " + minSegmentProtocolBytes
+                + "-byte segment's serialization: the smallest the workload sends)";
         return members + " members, LPs per member " + Arrays.toString(lpsPerMember) + work + ", " + cutLinks
-                + " links cross members, cross-member lookahead " + crossLookaheadPs / 1000.0 + " ns";
+                + " links cross members, cross-member lookahead " + crossLookaheadPs / 1000.0 + " ns" + bound;
     }
 }

@@ -10,6 +10,13 @@ import io.collemu.topology.model.Topology;
  * and by a switch-port LP. Store-and-forward per segment: the next hop sees a segment after its full
  * serialization plus the link latency (plus the next switch's port-to-port latency).
  *
+ * <p>Without faults a segment is handed on when its serialization <em>starts</em>, stamped with the time it
+ * reaches the next hop (the end of its serialization plus the link), and so is the credit for the buffer it
+ * leaves: the receiver sees exactly what it would see if the port sent them at the end, but every message now
+ * travels at least one serialization time plus the link, which {@link Fabric#withMinSegment} adds to the
+ * lookahead of every channel. In fault mode the port decides a segment's fate at the end of its serialization (the
+ * link may fail during it) and sends then.
+ *
  * <p>Not thread-safe: owned by one LP.
  */
 public final class EgressPort {
@@ -25,6 +32,7 @@ public final class EgressPort {
     final int peerGpuLp;
     final long peerSwitchLatencyPs;
     final long creditCapacityBytes;
+    private final Fabric fabric;
     private final boolean exactRate;
     private final long rateMbps;
     /** Payload bytes per wire byte of this link, in millionths (framing overhead; 1,000,000 = none). */
@@ -39,6 +47,13 @@ public final class EgressPort {
     long peakWaitingBytes;
     long segmentsSent;
     long creditStalls;
+
+    /** The segment being serialized, as far as its end needs (it was handed on at the start): its instance, its
+     * stream, how many segments it stands for (an NVLS store with its copies) and its wire bytes. */
+    int txInstance;
+    int txStream;
+    int txSegments;
+    private int txWireBytes;
 
     /** Fault mode: the owner's routing view (null: no faults in this run), its start time, and where drops go. */
     FaultView view;
@@ -62,6 +77,7 @@ public final class EgressPort {
      */
     EgressPort(Fabric fabric, int port, int ownerLp, long segmentProtocolBytes) {
         Topology t = fabric.topology();
+        this.fabric = fabric;
         this.port = port;
         this.ownerLp = ownerLp;
         this.localIndex = fabric.localIndexOfPort(port);
@@ -89,18 +105,30 @@ public final class EgressPort {
 
     /** Wire bytes of {@code protocolBytes} on this link: its framing adds {@code 1/efficiency - 1}, rounded up. */
     public long wireBytes(long protocolBytes) {
+        return wireBytes(protocolBytes, efficiencyPpm);
+    }
+
+    /** Wire bytes of {@code protocolBytes} on a link of {@code efficiencyPpm}; non-decreasing in the bytes. */
+    static long wireBytes(long protocolBytes, long efficiencyPpm) {
         return efficiencyPpm == Fabric.FULL_EFFICIENCY_PPM ? protocolBytes
                 : (protocolBytes * Fabric.FULL_EFFICIENCY_PPM + efficiencyPpm - 1) / efficiencyPpm;
     }
 
     /** Serialization time of {@code bytes} at this port's line rate, rounded up to a picosecond. */
     public long serializationPs(long bytes) {
-        long bits = bytes * 8;
         if (exactRate) {
-            long num = bits * 1_000_000L;
-            return (num + rateMbps - 1) / rateMbps;
+            return (bytes * 8 * 1_000_000L + rateMbps - 1) / rateMbps;
         }
-        return (long) Math.ceil(bits * 1e12 / rateBps);
+        return (long) Math.ceil(bytes * 8 * 1e12 / rateBps);
+    }
+
+    /** As {@link #serializationPs(long)} on a port of {@code rateBps}: the same picoseconds, non-decreasing. */
+    static long serializationPs(long bytes, long rateBps) {
+        if (rateBps % 1_000_000L == 0) {
+            long rateMbps = rateBps / 1_000_000L;
+            return (bytes * 8 * 1_000_000L + rateMbps - 1) / rateMbps;
+        }
+        return (long) Math.ceil(bytes * 8 * 1e12 / rateBps);
     }
 
     /**
@@ -124,23 +152,26 @@ public final class EgressPort {
     }
 
     /**
-     * Starts serializing the head segment if the port is idle and the downstream buffer has credit for it.
+     * Starts serializing the head segment if the port is idle and the downstream buffer has credit for it. Without
+     * faults the segment is handed on now ({@link #forward}, stamped with its arrival) with the credit for the
+     * buffer it leaves: the caller must not touch it afterwards, and reads {@link #txInstance} and
+     * {@link #txStream} instead.
      *
-     * @return the segment that started, or null
+     * @return whether a segment started
      */
-    Segment tryStart(LpContext ctx) {
+    boolean tryStart(LpContext ctx) {
         if (busy || queue.isEmpty()) {
-            return null;
+            return false;
         }
         if (view != null && view.plan().down(port, ctx.nowPs() - originPs)) {
             flush(ctx);
-            return null;
+            return false;
         }
         Segment s = queue.peek();
         boolean credited = peerGpuLp < 0;
         if (credited && creditBytes < s.wireBytes) {
             creditStalls++;
-            return null;
+            return false;
         }
         queue.poll();
         long now = ctx.nowPs();
@@ -152,8 +183,24 @@ public final class EgressPort {
         long txPs = serializationPs(s.wireBytes);
         busy = true;
         busyPs += txPs;
-        ctx.schedule(now + txPs, EventKinds.TX_DONE, s, localIndex);
-        return s;
+        txInstance = s.instance;
+        txStream = s.stream;
+        txSegments = 1 + (s.siblings == null ? 0 : s.siblings.length);
+        txWireBytes = s.wireBytes;
+        if (view != null) {
+            ctx.schedule(now + txPs, EventKinds.TX_DONE, s, localIndex);
+            return true;
+        }
+        ctx.schedule(now + txPs, EventKinds.TX_DONE, null, localIndex);
+        int upstreamLp = s.upstreamLp;
+        int upstreamPort = s.upstreamPort;
+        int heldBytes = s.creditBytes; // what the previous port charged the buffer it leaves (0 at a GPU, or NVLS)
+        forward(s, ctx, now + txPs);
+        if (heldBytes > 0) {
+            ctx.send(upstreamLp, now + txPs + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT, null,
+                    EventKinds.packCredit(upstreamPort, heldBytes));
+        }
+        return true;
     }
 
     /** The link is down: every queued segment is lost (the switch drops what it cannot send). */
@@ -169,52 +216,62 @@ public final class EgressPort {
     }
 
     /**
-     * The segment has left the serializer: hand it to the next LP. The caller must not touch it afterwards. In fault
-     * mode it may be lost instead: if the link is down at any instant between the start of its serialization and
-     * its arrival, if a bit error hits one of its packets, or if the switch it reaches has no route for it (that
-     * switch re-routes it first when its view of the fabric changed since the path was chosen).
+     * The segment being serialized has left the serializer. Without faults it was handed on when it started
+     * ({@code s} is null) and only the port's counters move. In fault mode ({@code s} is the segment) it goes on now
+     * unless it is lost: if the link is down at any instant between the start of its serialization and its
+     * arrival, if a bit error hits one of its packets, or if the switch it reaches has no route for it (that switch
+     * re-routes it first when its view of the fabric changed since the path was chosen). The caller must not touch
+     * a segment it handed on.
      *
      * @return false if it was lost (the caller then owns it, with {@code hops} still at this port)
      */
-    boolean finishTx(Segment s, LpContext ctx, Fabric fabric) {
+    boolean finishTx(Segment s, LpContext ctx) {
         busy = false;
-        bytesSent += s.wireBytes;
+        bytesSent += txWireBytes;
         segmentsSent++;
+        if (s == null) {
+            return true;
+        }
         long now = ctx.nowPs();
-        if (view != null && lostAfterTx(s, now)) {
+        if (lostAfterTx(s, now)) {
             drops++;
             if (peerGpuLp < 0) {
                 creditBytes += s.wireBytes; // it never reached the next buffer
             }
             return false;
         }
+        forward(s, ctx, now);
+        return true;
+    }
+
+    /** Hands a segment to the next LP: it leaves this port's serializer at {@code txEndPs}. */
+    private void forward(Segment s, LpContext ctx, long txEndPs) {
         s.upstreamLp = ownerLp;
         s.upstreamPort = port;
         s.creditBytes = s.wireBytes;
         s.hops++;
+        Segment[] copies = s.siblings;
+        s.siblings = null;
         if (peerGpuLp >= 0) {
-            ctx.send(peerGpuLp, now + linkLatencyPs, EventKinds.DELIVER, s, 0);
-        } else {
-            int next = s.path[s.hops];
-            ctx.send(fabric.lpOfPort(next), now + linkLatencyPs + peerSwitchLatencyPs, EventKinds.ARRIVE, s, 0);
+            if (copies != null) {
+                throw new IllegalStateException("port " + port
+                        + ": an NVLS multicast needs a switch behind the GPU's link");
+            }
+            ctx.send(peerGpuLp, txEndPs + linkLatencyPs, EventKinds.DELIVER, s, 0);
+            return;
         }
-        if (s.siblings != null) {
-            replicate(s, ctx, fabric);
+        int next = s.path[s.hops];
+        ctx.send(fabric.lpOfPort(next), txEndPs + linkLatencyPs + peerSwitchLatencyPs, EventKinds.ARRIVE, s, 0);
+        if (copies != null) {
+            replicate(s, copies, ctx, txEndPs);
         }
-        return true;
     }
 
     /**
      * NVLS multicast: the stored segment's other copies reach the switch with it, each going on along its own path
      * (they took no time on this link and hold no buffer credit). Every copy's path starts at this port.
      */
-    private void replicate(Segment s, LpContext ctx, Fabric fabric) {
-        long now = ctx.nowPs();
-        Segment[] copies = s.siblings;
-        s.siblings = null;
-        if (peerGpuLp >= 0) {
-            throw new IllegalStateException("port " + port + ": an NVLS multicast needs a switch behind the GPU's link");
-        }
+    private void replicate(Segment s, Segment[] copies, LpContext ctx, long txEndPs) {
         for (Segment c : copies) {
             c.upstreamLp = ownerLp;
             c.upstreamPort = port;
@@ -223,8 +280,8 @@ public final class EgressPort {
             c.enqueuePs = s.enqueuePs;
             c.queuedPs = s.queuedPs;
             c.hops++;
-            ctx.send(fabric.lpOfPort(c.path[c.hops]), now + linkLatencyPs + peerSwitchLatencyPs, EventKinds.ARRIVE,
-                    c, 0);
+            ctx.send(fabric.lpOfPort(c.path[c.hops]), txEndPs + linkLatencyPs + peerSwitchLatencyPs,
+                    EventKinds.ARRIVE, c, 0);
         }
     }
 

@@ -4,6 +4,7 @@ import io.collemu.topology.model.NodeKind;
 import io.collemu.topology.model.Topology;
 import io.collemu.topology.route.Router;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * The topology seen as LPs: GPUs are LPs 0..gpuCount-1 (a GPU LP owns its NIC and NVLink egress ports); every
@@ -31,6 +32,13 @@ public final class Fabric {
     private final long[] efficiencyPpm;
     private long[] inboundLookaheadPs;
     private final FaultPlan faults;
+    /**
+     * The fewest protocol bytes of any segment the workload sends (0: unknown, or a segment may take no time on a
+     * link): every message then comes at least one such serialization after its sender's event.
+     */
+    private final long minSegmentProtocolBytes;
+    /** Ports on which a segment may take no time (NVLS switch ports), whatever the bound; null: none. */
+    private final BitSet unboundedPorts;
 
     /** Payload at line rate: no framing overhead, in millionths. */
     public static final long FULL_EFFICIENCY_PPM = 1_000_000L;
@@ -97,9 +105,11 @@ public final class Fabric {
         this.lookaheadPs = ports == 0 ? 1 : min;
         this.efficiencyPpm = portEfficiency == null ? null : efficiencies(portEfficiency, ports);
         this.faults = FaultPlan.NONE;
+        this.minSegmentProtocolBytes = 0;
+        this.unboundedPorts = null;
     }
 
-    private Fabric(Fabric f, FaultPlan faults) {
+    private Fabric(Fabric f, FaultPlan faults, long minSegmentProtocolBytes, BitSet unboundedPorts) {
         this.topology = f.topology;
         this.router = f.router;
         this.gpuCount = f.gpuCount;
@@ -111,6 +121,8 @@ public final class Fabric {
         this.lookaheadPs = f.lookaheadPs;
         this.efficiencyPpm = f.efficiencyPpm;
         this.faults = faults;
+        this.minSegmentProtocolBytes = minSegmentProtocolBytes;
+        this.unboundedPorts = unboundedPorts;
     }
 
     /**
@@ -122,7 +134,43 @@ public final class Fabric {
             throw new IllegalArgumentException("fault plan for " + plan.ports() + " ports, fabric has "
                     + topology.portCount());
         }
-        return new Fabric(this, plan);
+        return plan.any() ? new Fabric(this, plan, 0, null) : new Fabric(this, plan, minSegmentProtocolBytes, unboundedPorts);
+    }
+
+    /**
+     * The same fabric for a workload whose every segment takes at least {@code protocolBytes} of protocol lines on
+     * every link it crosses, except on {@code unboundedPorts} ({@link SegmentBound}). Without faults a port hands a
+     * segment on when its serialization starts, stamped with its arrival, and the credit it frees with it
+     * ({@link EgressPort}), so every channel's delay grows by that serialization on the port that sends it: the
+     * engines' windows, and the cluster's, widen with it. In fault mode a port sends at the end of the
+     * serialization, so the fabric stays as it is.
+     *
+     * @param unboundedPorts ports where a segment may take no time (an NVLS switch's reduced contributions leave
+     *                       with their sum) or whose LP sends without serializing (its immediate credits); null: none
+     */
+    public Fabric withMinSegment(long protocolBytes, BitSet unboundedPorts) {
+        if (protocolBytes < 0) {
+            throw new IllegalArgumentException("negative segment bytes: " + protocolBytes);
+        }
+        if (faults.any() || protocolBytes == 0) {
+            return minSegmentProtocolBytes == 0 ? this : new Fabric(this, faults, 0, null);
+        }
+        BitSet unbounded = unboundedPorts == null || unboundedPorts.isEmpty() ? null : unboundedPorts;
+        return new Fabric(this, faults, protocolBytes, unbounded);
+    }
+
+    /** The fewest protocol bytes of a segment this fabric's lookahead counts on (0: none). */
+    public long minSegmentProtocolBytes() {
+        return minSegmentProtocolBytes;
+    }
+
+    /** The shortest serialization of a segment of the workload on {@code port} (0 without a workload bound). */
+    private long minTxPs(int port) {
+        if (minSegmentProtocolBytes == 0 || (unboundedPorts != null && unboundedPorts.get(port))) {
+            return 0;
+        }
+        return EgressPort.serializationPs(EgressPort.wireBytes(minSegmentProtocolBytes, efficiencyPpm(port)),
+                topology.portRateBps(port));
     }
 
     /** The run's faults ({@link FaultPlan#NONE} if none). */
@@ -253,7 +301,7 @@ public final class Fabric {
         return serverOfNode[nodeOfLp(lp)];
     }
 
-    /** The smallest delay of any message between two LPs: the smallest link latency. */
+    /** The smallest link latency (the smallest delay of any message when the workload is not known). */
     public long lookaheadPs() {
         return lookaheadPs;
     }
@@ -274,14 +322,16 @@ public final class Fabric {
      * Every way one LP can message another, with the smallest delay of such a message, once per topology port
      * (a pair may be visited several times): a port's LP delivers to the GPU behind its link after the link
      * latency; or, into a switch, it hands arrivals to every egress port of that switch after the link plus the
-     * switch's port-to-port latency, and each of those ports returns credits over the reverse link.
+     * switch's port-to-port latency, and each of those ports returns credits over the reverse link. With a
+     * {@linkplain #withMinSegment segment bound}, each delay adds the shortest serialization on the port whose
+     * serializer sends the message (the transmitting port for an arrival, the downstream port for a credit).
      */
     public void forEachChannel(ChannelVisitor v) {
         Topology t = topology;
         for (int p = 0; p < t.portCount(); p++) {
             int tx = lpOfPort[p];
             int peer = t.portPeer(p);
-            long lat = t.portLinkLatencyPs(p);
+            long lat = t.portLinkLatencyPs(p) + minTxPs(p);
             if (t.nodeKind(peer) == NodeKind.GPU) {
                 v.channel(tx, t.gpuOfNode(peer), lat, p);
                 continue;
@@ -289,9 +339,10 @@ public final class Fabric {
             long arrival = lat + t.switchLatencyPs(peer);
             long credit = creditDelayPs(p);
             for (int i = 0; i < t.portCountOf(peer); i++) {
-                int rx = lpOfPort[t.portOf(peer, i)];
+                int out = t.portOf(peer, i);
+                int rx = lpOfPort[out];
                 v.channel(tx, rx, arrival, p);
-                v.channel(rx, tx, credit, p);
+                v.channel(rx, tx, credit + minTxPs(out), p);
             }
         }
     }

@@ -299,24 +299,23 @@ public final class GpuLp implements Lp {
         while (started) {
             started = false;
             for (EgressPort p : ports) {
-                Segment s = p.tryStart(ctx);
-                if (s != null) {
+                if (p.tryStart(ctx)) {
                     started = true;
-                    InstanceExec e = execForInstance(s.instance);
-                    e.segmentStarted(s.stream);
-                    pumpStream(e, s.stream, ctx);
+                    InstanceExec e = execForInstance(p.txInstance);
+                    e.segmentStarted(p.txStream);
+                    pumpStream(e, p.txStream, ctx);
                 }
             }
         }
     }
 
+    /** A port's serializer is free again; {@code s} is its segment in fault mode, else null (already handed on). */
     private void onTxDone(Segment s, int localPort, LpContext ctx) {
-        int instance = s.instance;
         EgressPort p = ports[localPort];
-        int copies = s.siblings == null ? 0 : s.siblings.length; // an NVLS store's copies leave with it
-        boolean forwarded = p.finishTx(s, ctx, fabric);
-        InstanceExec e = execForInstance(instance);
-        e.segmentsSent(1 + copies);
+        int segments = p.txSegments; // an NVLS store's copies leave with it
+        InstanceExec e = execForInstance(p.txInstance);
+        boolean forwarded = p.finishTx(s, ctx);
+        e.segmentsSent(segments);
         if (!forwarded) {
             onLoss(s, ctx);
         }

@@ -53,28 +53,35 @@ class PortAndGpuLpTest {
         RecordingContext.Call start = ctx.takeOne();
         assertEquals(EventKinds.TASK_START, start.kind());
         gpu.handle(EventKinds.TASK_START, null, start.aux(), 0, ctx);
-        // one segment starts serializing (TX_DONE after 64 KiB at 800G), two more wait in the window
-        RecordingContext.Call tx = ctx.takeOne();
+        // one segment starts serializing (TX_DONE after 64 KiB at 800G), two more wait in the window; the segment is
+        // handed to the switch's port towards GPU 1 at once, stamped with the end of its serialization plus the link
+        List<RecordingContext.Call> calls = ctx.take();
+        assertEquals(2, calls.size());
+        RecordingContext.Call tx = calls.get(0);
         assertEquals(EventKinds.TX_DONE, tx.kind());
         assertEquals(655_360, tx.atPs());
-        Segment first = (Segment) tx.payload();
+        assertNull(tx.payload(), "the port's serializer frees itself; the segment has gone on");
+        RecordingContext.Call arrive = calls.get(1);
+        assertTrue(arrive.send());
+        assertEquals(EventKinds.ARRIVE, arrive.kind(), "the next hop is the switch's port towards GPU 1");
+        Segment first = (Segment) arrive.payload();
         assertEquals(0, first.opOffsetBytes);
         assertEquals(SEG, first.sizeBytes);
         assertEquals(1, first.dstGpu);
-
-        ctx.nowPs = tx.atPs();
-        gpu.handle(EventKinds.TX_DONE, first, tx.aux(), 0, ctx);
-        List<RecordingContext.Call> calls = ctx.take();
-        RecordingContext.Call arrive = calls.get(0);
-        assertTrue(arrive.send());
-        assertEquals(EventKinds.ARRIVE, arrive.kind(), "the next hop is the switch's port towards GPU 1");
         int switchPortLp = arrive.dstLp();
         assertEquals(fabric.lpOfPort(first.path[1]), switchPortLp);
         long linkPs = t.portLinkLatencyPs(first.path[0]);
         long switchPs = t.switchLatencyPs(t.portPeer(first.path[0]));
         assertEquals(tx.atPs() + linkPs + switchPs, arrive.atPs());
-        assertEquals(EventKinds.TX_DONE, calls.get(1).kind(), "the port starts its next segment at once");
-        assertEquals(tx.atPs() + 655_360, calls.get(1).atPs());
+
+        ctx.nowPs = tx.atPs();
+        gpu.handle(EventKinds.TX_DONE, null, tx.aux(), 0, ctx);
+        calls = ctx.take();
+        assertEquals(EventKinds.TX_DONE, calls.get(0).kind(), "the port starts its next segment at once");
+        assertEquals(tx.atPs() + 655_360, calls.get(0).atPs());
+        assertEquals(EventKinds.ARRIVE, calls.get(1).kind());
+        assertEquals(SEG, ((Segment) calls.get(1).payload()).opOffsetBytes);
+        assertEquals(tx.atPs() + 655_360 + linkPs + switchPs, calls.get(1).atPs());
     }
 
     @Test
@@ -96,18 +103,30 @@ class PortAndGpuLpTest {
             segs[i].hops = 1;
             port.handle(EventKinds.ARRIVE, segs[i], 0, 0, ctx);
         }
-        // into a GPU there is no credit to wait for: the first starts, the others queue behind the serializer
-        assertEquals(1, ctx.take().size());
-        ctx.nowPs = 100;
-        port.handle(EventKinds.TX_DONE, segs[0], 0, lp, ctx);
+        // into a GPU there is no credit to wait for: the first starts, the others queue behind the serializer.
+        // It goes on at once, due at the end of its serialization plus the link, and so does the credit for the
+        // ingress buffer it leaves, due one reverse link after that end.
+        long txPs = 41_943_040; // 4 MiB at 800 Gb/s
+        int port0 = fabric.portOfSwitchLp(lp);
         List<RecordingContext.Call> calls = ctx.take();
-        assertEquals(EventKinds.DELIVER, calls.get(0).kind());
-        assertEquals(dstGpu, calls.get(0).dstLp());
-        assertEquals(EventKinds.CREDIT, calls.get(1).kind(), "the ingress buffer's credit goes back upstream");
-        assertEquals(7, calls.get(1).dstLp());
-        assertEquals(0, EventKinds.creditPort(calls.get(1).aux()));
-        assertEquals(4 << 20, EventKinds.creditBytes(calls.get(1).aux()));
-        assertSame(segs[1], calls.get(2).payload(), "then the next segment serializes");
+        assertEquals(3, calls.size());
+        assertEquals(EventKinds.TX_DONE, calls.get(0).kind());
+        assertEquals(txPs, calls.get(0).atPs());
+        assertEquals(EventKinds.DELIVER, calls.get(1).kind());
+        assertEquals(dstGpu, calls.get(1).dstLp());
+        assertSame(segs[0], calls.get(1).payload());
+        assertEquals(txPs + t.portLinkLatencyPs(port0), calls.get(1).atPs());
+        assertEquals(EventKinds.CREDIT, calls.get(2).kind(), "the ingress buffer's credit goes back upstream");
+        assertEquals(7, calls.get(2).dstLp());
+        assertEquals(0, EventKinds.creditPort(calls.get(2).aux()));
+        assertEquals(4 << 20, EventKinds.creditBytes(calls.get(2).aux()));
+        assertEquals(txPs + fabric.creditDelayPs(0), calls.get(2).atPs());
+        ctx.nowPs = txPs;
+        port.handle(EventKinds.TX_DONE, null, 0, lp, ctx);
+        calls = ctx.take();
+        assertEquals(EventKinds.TX_DONE, calls.get(0).kind(), "then the next segment serializes");
+        assertSame(segs[1], calls.get(1).payload());
+        assertEquals(6, calls.get(2).dstLp());
     }
 
     @Test
