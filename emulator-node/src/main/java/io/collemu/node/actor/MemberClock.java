@@ -26,15 +26,22 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *       LP actor --Batch--> local LP actor          (one per destination per window, direct)
  *       LP actor --WindowDone(next event, destinations, batches for other members)--> clock
  *       horizon_g = min(T + lookahead_g, G + cross-member lookahead)
+ *       horizon_g = min(T + lookahead_g, G + W),  W = half the cross-member lookahead L
  *   nothing left before the horizons:  one MemberBatch (or a few parts) to every other member, even empty,
- *       carrying this member's earliest pending or sent event;
- *   every other member's parts in:  next G = the minimum of those announcements (this member's included);
- *       none left anywhere: MemberDone --> coordinator, which then collects the reports
+ *       carrying this member's earliest pending or sent event N and its earliest sent event S;
+ *   window k done and every other member's parts of window k-1 in:
+ *       next G = max(G + W, min(N of window k-1, S of window k-2)) over all members, this one included;
+ *       nothing left anywhere: MemberDone --> coordinator, which then collects the reports
  * </pre>
  *
- * Events from other members are at least the cross-member lookahead after the global window began, so local
- * windows never run past them. With one member the cross-member lookahead is infinite and a global window runs
- * the whole emulation.
+ * <b>Pipelined by one window.</b> A message sent in global window k leaves at or after its start G_k and arrives
+ * at least L later: never before the end of window k+1, which starts at most W after G_k... unless window k was
+ * empty, and then it sent nothing. So a member runs window k+1 while its batches of window k are still on the
+ * wire, and only window k+2 waits for them: the network's round trip overlaps a window's work instead of adding to
+ * it. The next window starts W later, or later still where the announcements of window k-1 (with what was sent in
+ * window k-2, possibly not yet received when a member announced) show that nothing is pending before: the same
+ * figures on every member, so every member computes the same windows. With one member the cross-member lookahead
+ * is infinite and a global window runs the whole emulation.
  */
 public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
 
@@ -79,10 +86,10 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
      * What one member's actors sent another member's actors during one global window (exchange number
      * {@code exchange}, counted from 0 for the start): part {@code part} of {@code parts}, each with {@code count}
      * batches for the groups in {@code dsts}, and the sender's share of the next global window (its earliest pending
-     * event or event sent to another member).
+     * event or event sent to another member) and the earliest event it sent another member in that window.
      */
     public record MemberBatch(long exchange, int fromMember, int part, int parts, int count, int[] dsts,
-            LpActor.Batch[] batches, long senderNextPs) implements Command, ClusterMessage {
+            LpActor.Batch[] batches, long senderNextPs, long senderSentPs) implements Command, ClusterMessage {
     }
 
     /** Send the reports of every local LP to the coordinator. */
@@ -114,6 +121,10 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     private final int localLpCount;
     private final ActorRef<LpActor.Command>[] actors;
     private final WindowScheduler scheduler;
+    /** How many windows a member may run ahead of the batches it has received: 1 with other members, else 0. */
+    private final int lag;
+    /** A global window's length: half the cross-member lookahead when pipelined, else all of it. */
+    private final long windowPs;
     private final List<LpReport> reports = new ArrayList<>();
     /** Other members' parts that came before this clock's {@link Peers}; handled once it has started. */
     private final List<MemberBatch> early = new ArrayList<>();
@@ -149,8 +160,10 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         }
         this.localLpCount = lps;
         this.actors = new ActorRef[grouping.groupCount()];
-        this.scheduler = new WindowScheduler(grouping.inboundLookaheadPs(plan.model().fabric()),
-                plan.crossLookaheadPs());
+        long cross = plan.crossLookaheadPs();
+        this.lag = cross >= 2 && cross < WindowScheduler.NONE / 8 ? 1 : 0;
+        this.windowPs = lag == 1 ? cross / 2 : cross;
+        this.scheduler = new WindowScheduler(grouping.inboundLookaheadPs(plan.model().fabric()), windowPs);
     }
 
     /** The clock of one member's part of a run; it starts on {@link Peers}. */
@@ -314,6 +327,9 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         exchangeStartNanos = System.nanoTime(); // statistics only: never feeds back into the model
         exchange.begin(scheduler.nextEventPs());
         for (int m = 0; m < peers.length; m++) {
+            if (m == member) {
+                continue;
+            }
             for (MemberBatch part : exchange.flush(m)) {
                 if (!direct) {
                     peers[m].tell(part);
@@ -327,6 +343,7 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
                 }
             }
         }
+        exchange.sent();
         maybeDoneExchanging();
     }
 
@@ -352,14 +369,31 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         return this;
     }
 
-    /** Done with this global window once every other member's last part for it is in. */
+    /**
+     * Done with this global window once every other member's last part of the exchange {@link #lag} windows back is
+     * in: the next window then starts where those announcements say, the same on every member.
+     */
     private void maybeDoneExchanging() {
-        if (!exchanging || !exchange.completeCurrent()) {
+        if (!exchanging) {
+            return;
+        }
+        long need = exchange.sendSeq() - 1 - lag;
+        if (need >= 0 && !exchange.complete(need)) {
             return;
         }
         exchanging = false;
         barrierWaitNanos += System.nanoTime() - exchangeStartNanos;
-        long next = exchange.nextWindowPs();
+        long next;
+        if (need < 0) {
+            next = globalWindowPs + windowPs; // the start window's batches are still on the wire: nothing known yet
+        } else {
+            long bound = exchange.announcedNextPs(need);
+            if (lag > 0) {
+                bound = Math.min(bound, exchange.announcedSentPs(need - 1));
+            }
+            exchange.forget(need);
+            next = bound == WindowScheduler.NONE || lag == 0 ? bound : Math.max(globalWindowPs + windowPs, bound);
+        }
         if (next == WindowScheduler.NONE) {
             finished = true;
             coordinator.tell(new Coordinator.MemberDone(member, globalWindowPs, next, events,

@@ -10,12 +10,13 @@ import java.util.Map;
  * drives it): the batches this member's actors produced for other members' actors, cut into
  * {@link MemberClock.MemberBatch} parts (at least one per other member and window, even an empty one, so that the
  * receiver can count), and the parts received, counted per exchange. Parts from one sender arrive in order (one
- * Artery connection), so a sender's last part means all of its parts are in.
+ * connection), so a sender's last part means all of its parts are in.
  *
- * <p>Every part also carries its sender's share of the next global window: the earliest of its own pending events
- * and of the events it sent to other members. Once every other member's parts of an exchange are in, each member
- * knows the same minimum over all members, {@link #nextWindowPs}: the next global window starts there, on every
- * member, with no coordinator in between (one network hop per window instead of three).
+ * <p>Every part also carries two of its sender's figures for that window: the earliest of its own pending events
+ * and of the events it sent to other members ({@link #announcedNextPs}), and the earliest of the events it sent
+ * ({@link #announcedSentPs}). Once every other member's parts of an exchange are in, each member knows the same
+ * minima over all members, this one included: the clock derives the next global window from them on every member
+ * alike, with no coordinator in between.
  *
  * <p>Not thread-safe: owned by one clock.
  */
@@ -28,14 +29,17 @@ final class MemberExchange {
     private final List<List<LpActor.Batch>> outBatches = new ArrayList<>();
     /** Per exchange number, how many senders' last parts are in. */
     private final Map<Long, Integer> lastPartsSeen = new HashMap<>();
-    /** Per exchange number, the earliest next event its parts announced so far. */
+    /** Per exchange number, the earliest next event announced so far (this member's own included once it sent). */
     private final Map<Long, Long> nextSeen = new HashMap<>();
-    private long exchangeSeq;
+    /** Per exchange number, the earliest event sent to another member, announced so far (own included). */
+    private final Map<Long, Long> sentSeen = new HashMap<>();
+    /** The exchange this member sends next. */
+    private long sendSeq;
     private long crossBatches;
     /** The earliest event of the batches added since the last exchange. */
     private long sentMinPs = Long.MAX_VALUE;
     private long ownNextPs = Long.MAX_VALUE;
-    private long nextWindowPs = Long.MAX_VALUE;
+    private long ownSentPs = Long.MAX_VALUE;
 
     MemberExchange(int member, int members) {
         this.member = member;
@@ -54,12 +58,15 @@ final class MemberExchange {
     }
 
     /**
-     * Starts this member's part of the current exchange: {@code localNextPs} is its earliest pending local event;
-     * with the earliest event it sent other members, that is its share of the next global window.
+     * Starts this member's part of exchange {@link #sendSeq()}: {@code localNextPs} is its earliest pending local
+     * event; with the earliest event it sent other members, that is its share of the next global window.
      */
     void begin(long localNextPs) {
+        ownSentPs = sentMinPs;
         ownNextPs = Math.min(localNextPs, sentMinPs);
         sentMinPs = Long.MAX_VALUE;
+        nextSeen.merge(sendSeq, ownNextPs, Math::min);
+        sentSeen.merge(sendSeq, ownSentPs, Math::min);
     }
 
     /** This window's parts for member m, then forgets them (empty for this member itself). */
@@ -82,40 +89,55 @@ final class MemberExchange {
                 d[i] = dsts.get(from + i);
                 b[i] = batches.get(from + i);
             }
-            out.add(new MemberClock.MemberBatch(exchangeSeq, member, part, parts, count, d, b, ownNextPs));
+            out.add(new MemberClock.MemberBatch(sendSeq, member, part, parts, count, d, b, ownNextPs, ownSentPs));
         }
         dsts.clear();
         batches.clear();
         return out;
     }
 
-    /** A part from another member arrived (possibly for the next exchange: a fast peer may be ahead). */
+    /** Every other member has its parts of this exchange: the next one begins. */
+    void sent() {
+        sendSeq++;
+    }
+
+    /** The exchange this member sends next (0 for the start window). */
+    long sendSeq() {
+        return sendSeq;
+    }
+
+    /** A part from another member arrived (possibly for a later exchange: a fast peer may be ahead). */
     void received(MemberClock.MemberBatch b) {
         nextSeen.merge(b.exchange(), b.senderNextPs(), Math::min);
+        sentSeen.merge(b.exchange(), b.senderSentPs(), Math::min);
         if (b.part() == b.parts() - 1) {
             lastPartsSeen.merge(b.exchange(), 1, Integer::sum);
         }
     }
 
-    /** Whether every other member's last part of the current exchange is in; if so, moves to the next exchange. */
-    boolean completeCurrent() {
-        int seen = lastPartsSeen.getOrDefault(exchangeSeq, 0);
-        if (seen < members - 1) {
-            return false;
-        }
-        lastPartsSeen.remove(exchangeSeq);
-        Long peersNext = nextSeen.remove(exchangeSeq);
-        nextWindowPs = Math.min(ownNextPs, peersNext == null ? Long.MAX_VALUE : peersNext);
-        exchangeSeq++;
-        return true;
+    /** Whether every other member's last part of exchange {@code seq} is in (and this member has sent its own). */
+    boolean complete(long seq) {
+        return seq < sendSeq && lastPartsSeen.getOrDefault(seq, 0) >= members - 1;
     }
 
     /**
-     * After {@link #completeCurrent} returned true: the start of the next global window, the same on every member
-     * ({@code Long.MAX_VALUE}: no event is left anywhere, the run is over).
+     * After {@link #complete}: the earliest event any member had pending or sent when it ended window {@code seq},
+     * the same on every member ({@code Long.MAX_VALUE}: none).
      */
-    long nextWindowPs() {
-        return nextWindowPs;
+    long announcedNextPs(long seq) {
+        return nextSeen.getOrDefault(seq, Long.MAX_VALUE);
+    }
+
+    /** After {@link #complete}: the earliest event any member sent another in window {@code seq} (none: MAX). */
+    long announcedSentPs(long seq) {
+        return sentSeen.getOrDefault(seq, Long.MAX_VALUE);
+    }
+
+    /** Forgets what was counted for exchange {@code seq} and the sent figure of {@code seq - 1}. */
+    void forget(long seq) {
+        lastPartsSeen.remove(seq);
+        nextSeen.remove(seq);
+        sentSeen.remove(seq - 1);
     }
 
     /** Batches sent to other members so far. */

@@ -43,17 +43,23 @@ class MemberClockTest {
         ActorRef<MemberClock.Command> clock = KIT.spawn(MemberClock.create(new MemberClock.Plan(job.model(),
                 placement, p.crossLookaheadPs(), job.startPs(), DISPATCHER, Progress.NONE)));
         // member 0 was told first, ran its start window and sent its (empty) part of exchange 0 ...
-        clock.tell(new MemberClock.MemberBatch(0, 0, 0, 1, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE));
+        clock.tell(new MemberClock.MemberBatch(0, 0, 0, 1, 0, new int[0], new LpActor.Batch[0], Long.MAX_VALUE,
+                Long.MAX_VALUE));
         // ... before the leader's Peers reached this member
         clock.tell(new MemberClock.Peers(new ActorRef[] {member0.getRef(), clock}, coordinator.getRef(), ""));
         MemberClock.MemberBatch sent = member0.expectMessageClass(MemberClock.MemberBatch.class, WAIT);
         assertEquals(0, sent.exchange());
         assertEquals(1, sent.fromMember());
-        // member 0's part counted: exchange 0 is complete, and member 1 goes on to the next global window by itself
-        // (its own events are left; member 0 announced none), so its next part is for exchange 1
+        // pipelined by one window: member 1 runs window 1 while exchange 0 is on the wire, so its next part is for
+        // exchange 1 whatever member 0 sent
         MemberClock.MemberBatch next = member0.expectMessageClass(MemberClock.MemberBatch.class, WAIT);
         assertEquals(1, next.exchange());
         assertTrue(next.senderNextPs() < Long.MAX_VALUE, "member 1 still has events");
+        // window 2 needs member 0's part of exchange 0: it was kept, so member 1 goes on to exchange 2 ...
+        MemberClock.MemberBatch third = member0.expectMessageClass(MemberClock.MemberBatch.class, WAIT);
+        assertEquals(2, third.exchange());
+        // ... and window 3 waits for member 0's part of exchange 1, which never comes
+        member0.expectNoMessage(java.time.Duration.ofMillis(300));
         coordinator.expectNoMessage(java.time.Duration.ofMillis(200));
     }
 }

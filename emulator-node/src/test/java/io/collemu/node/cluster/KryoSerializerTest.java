@@ -72,9 +72,10 @@ class KryoSerializerTest {
         LpActor.Batch b = new LpActor.Batch(2, new int[] {7, 8}, new int[] {12, 13}, new long[] {10, 20},
                 new long[] {1, 2}, new int[] {1, 3}, new long[] {0, 99}, new Object[] {s, null});
         MemberClock.MemberBatch mb = new MemberClock.MemberBatch(5, 1, 0, 1, 1, new int[] {12},
-                new LpActor.Batch[] {b}, 123_456L);
+                new LpActor.Batch[] {b}, 123_456L, 99_000L);
         MemberClock.MemberBatch back = (MemberClock.MemberBatch) roundTrip(kryo, mb);
         assertEquals(123_456L, back.senderNextPs());
+        assertEquals(99_000L, back.senderSentPs());
         Segment s2 = (Segment) back.batches()[0].payload()[0];
         assertEquals(9, s2.dstGpu);
         assertArrayEquals(new int[] {4, 17, 33}, s2.path);
