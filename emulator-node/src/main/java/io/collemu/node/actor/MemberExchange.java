@@ -133,11 +133,11 @@ final class MemberExchange {
         return sentSeen.getOrDefault(seq, Long.MAX_VALUE);
     }
 
-    /** Forgets what was counted for exchange {@code seq} and the sent figure of {@code seq - 1}. */
-    void forget(long seq) {
+    /** Forgets what was counted for exchange {@code seq}, and the sent figure of {@code seq - lag}. */
+    void forget(long seq, int lag) {
         lastPartsSeen.remove(seq);
         nextSeen.remove(seq);
-        sentSeen.remove(seq - 1);
+        sentSeen.remove(seq - Math.max(1, lag));
     }
 
     /** Batches sent to other members so far. */

@@ -52,7 +52,7 @@ class MemberExchangeTest {
         x.begin(Long.MAX_VALUE);
         x.sent();
         assertTrue(x.complete(0));
-        x.forget(0);
+        x.forget(0, 1);
         x.begin(Long.MAX_VALUE);
         x.sent();
         assertFalse(x.complete(1), "exchange 1 still waits for member 0");
@@ -85,7 +85,7 @@ class MemberExchangeTest {
         assertTrue(x.complete(1));
         assertEquals(100, x.announcedNextPs(1), "exchange 1: member 2's early announcement");
         assertEquals(300, x.announcedSentPs(0), "kept until exchange 1 is forgotten");
-        x.forget(1);
+        x.forget(1, 1);
         assertEquals(Long.MAX_VALUE, x.announcedSentPs(0));
     }
 }
