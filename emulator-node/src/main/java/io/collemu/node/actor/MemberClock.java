@@ -334,9 +334,6 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         exchangeStartNanos = System.nanoTime(); // statistics only: never feeds back into the model
         exchange.begin(scheduler.nextEventPs());
         for (int m = 0; m < peers.length; m++) {
-            if (m == member) {
-                continue;
-            }
             for (MemberBatch part : exchange.flush(m)) {
                 if (!direct) {
                     peers[m].tell(part);

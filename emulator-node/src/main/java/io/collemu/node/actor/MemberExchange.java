@@ -96,7 +96,7 @@ final class MemberExchange {
         return out;
     }
 
-    /** Every other member has its parts of this exchange: the next one begins. */
+    /** This member has flushed its parts of this exchange to every other member: the next one begins. */
     void sent() {
         sendSeq++;
     }

@@ -116,16 +116,16 @@ public final class EgressPort {
 
     /** Serialization time of {@code bytes} at this port's line rate, rounded up to a picosecond. */
     public long serializationPs(long bytes) {
-        if (exactRate) {
-            return (bytes * 8 * 1_000_000L + rateMbps - 1) / rateMbps;
-        }
-        return (long) Math.ceil(bytes * 8 * 1e12 / rateBps);
+        return serializationPs(bytes, rateBps, exactRate, rateMbps);
     }
 
     /** As {@link #serializationPs(long)} on a port of {@code rateBps}: the same picoseconds, non-decreasing. */
     static long serializationPs(long bytes, long rateBps) {
-        if (rateBps % 1_000_000L == 0) {
-            long rateMbps = rateBps / 1_000_000L;
+        return serializationPs(bytes, rateBps, rateBps % 1_000_000L == 0, rateBps / 1_000_000L);
+    }
+
+    private static long serializationPs(long bytes, long rateBps, boolean exactRate, long rateMbps) {
+        if (exactRate) {
             return (bytes * 8 * 1_000_000L + rateMbps - 1) / rateMbps;
         }
         return (long) Math.ceil(bytes * 8 * 1e12 / rateBps);
@@ -153,7 +153,7 @@ public final class EgressPort {
 
     /**
      * Starts serializing the head segment if the port is idle and the downstream buffer has credit for it. Without
-     * faults the segment is handed on now ({@link #forward}, stamped with its arrival) with the credit for the
+     * faults the segment is handed on now ({@link #handOn}, stamped with its arrival) with the credit for the
      * buffer it leaves: the caller must not touch it afterwards, and reads {@link #txInstance} and
      * {@link #txStream} instead.
      *
@@ -192,14 +192,7 @@ public final class EgressPort {
             return true;
         }
         ctx.schedule(now + txPs, EventKinds.TX_DONE, null, localIndex);
-        int upstreamLp = s.upstreamLp;
-        int upstreamPort = s.upstreamPort;
-        int heldBytes = s.creditBytes; // what the previous port charged the buffer it leaves (0 at a GPU, or NVLS)
-        forward(s, ctx, now + txPs);
-        if (heldBytes > 0) {
-            ctx.send(upstreamLp, now + txPs + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT, null,
-                    EventKinds.packCredit(upstreamPort, heldBytes));
-        }
+        handOn(s, ctx, now + txPs);
         return true;
     }
 
@@ -217,8 +210,8 @@ public final class EgressPort {
 
     /**
      * The segment being serialized has left the serializer. Without faults it was handed on when it started
-     * ({@code s} is null) and only the port's counters move. In fault mode ({@code s} is the segment) it goes on now
-     * unless it is lost: if the link is down at any instant between the start of its serialization and its
+     * ({@code s} is null) and only the port's counters move. In fault mode ({@code s} is the segment) it goes on now,
+     * and the credit it held here goes back, unless it is lost (its credit still goes back): if the link is down at any instant between the start of its serialization and its
      * arrival, if a bit error hits one of its packets, or if the switch it reaches has no route for it (that switch
      * re-routes it first when its view of the fabric changed since the path was chosen). The caller must not touch
      * a segment it handed on.
@@ -238,10 +231,34 @@ public final class EgressPort {
             if (peerGpuLp < 0) {
                 creditBytes += s.wireBytes; // it never reached the next buffer
             }
+            returnHeldCredit(s.upstreamLp, s.upstreamPort, s.creditBytes, ctx, now); // it left this switch's buffer
             return false;
         }
-        forward(s, ctx, now);
+        handOn(s, ctx, now);
         return true;
+    }
+
+    /**
+     * The segment leaves this port's serializer at {@code txEndPs}: it goes to the next LP, and the credit for the
+     * buffer it held here goes back to the port that sent it here.
+     */
+    private void handOn(Segment s, LpContext ctx, long txEndPs) {
+        int upstreamLp = s.upstreamLp;
+        int upstreamPort = s.upstreamPort;
+        int heldBytes = s.creditBytes;
+        forward(s, ctx, txEndPs);
+        returnHeldCredit(upstreamLp, upstreamPort, heldBytes, ctx, txEndPs);
+    }
+
+    /**
+     * Returns the credit a segment held in the ingress buffer of this port's switch, one reverse link after it left
+     * ({@code heldBytes} is 0 at a GPU's port, and for NVLS segments the switch released on arrival).
+     */
+    private void returnHeldCredit(int upstreamLp, int upstreamPort, int heldBytes, LpContext ctx, long leftPs) {
+        if (heldBytes > 0) {
+            ctx.send(upstreamLp, leftPs + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT, null,
+                    EventKinds.packCredit(upstreamPort, heldBytes));
+        }
     }
 
     /** Hands a segment to the next LP: it leaves this port's serializer at {@code txEndPs}. */

@@ -134,7 +134,8 @@ public final class Fabric {
             throw new IllegalArgumentException("fault plan for " + plan.ports() + " ports, fabric has "
                     + topology.portCount());
         }
-        return plan.any() ? new Fabric(this, plan, 0, null) : new Fabric(this, plan, minSegmentProtocolBytes, unboundedPorts);
+        return plan.any() ? new Fabric(this, plan, 0, null)
+                : new Fabric(this, plan, minSegmentProtocolBytes, unboundedPorts);
     }
 
     /**

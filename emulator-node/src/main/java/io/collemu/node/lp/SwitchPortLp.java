@@ -115,20 +115,8 @@ public final class SwitchPortLp implements Lp {
             }
             case EventKinds.TX_DONE -> {
                 Segment s = (Segment) payload; // null unless in fault mode: then it leaves only now
-                if (s != null) {
-                    int upstreamLp = s.upstreamLp;
-                    int upstreamPort = s.upstreamPort;
-                    int creditBytes = s.creditBytes; // what the upstream port charged this switch's ingress buffer
-                    boolean forwarded = port.finishTx(s, ctx);
-                    if (creditBytes > 0) {
-                        ctx.send(upstreamLp, ctx.nowPs() + fabric.creditDelayPs(upstreamPort), EventKinds.CREDIT,
-                                null, EventKinds.packCredit(upstreamPort, creditBytes));
-                    }
-                    if (!forwarded) {
-                        lossBack(s, ctx);
-                    }
-                } else {
-                    port.finishTx(null, ctx);
+                if (!port.finishTx(s, ctx)) {
+                    lossBack(s, ctx);
                 }
                 port.tryStart(ctx);
             }
