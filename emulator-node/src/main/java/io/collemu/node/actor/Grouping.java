@@ -207,59 +207,99 @@ public final class Grouping {
     }
 
     /**
-     * The SWITCH groups ordered by locality (the lowest-numbered GPU nearest to each: a GPU is its own, a switch
-     * takes that of the GPUs it reaches in the fewest hops), cut into {@code actors} runs of about equal estimated
-     * work: a GPU and its leaf or edge switch land in the same actor, and so does most of a pod.
+     * The SWITCH groups ordered by locality (a server at its first GPU, a switch at the lowest-numbered of the GPUs
+     * it reaches in the fewest hops), cut into {@code actors} runs of about equal estimated work: a GPU and its leaf
+     * or edge switch land in the same actor, and so does most of a pod.
      *
-     * <p>With several members, the cut between members comes first: each boundary between member m-1 and m is
-     * placed, among the positions whose work lies within {@link #MEMBER_SLACK} of the ideal share, where the links
-     * it cuts are slowest (the largest cross-member lookahead: spine and core links rather than a server's NIC
-     * links), ties going to the position closest to the ideal; then each member's run is cut into {@code actors /
+     * <p>With several members, the switches nearest to every server alike (the spines of a two-tier rail-optimized
+     * fabric, the cores of a fat-tree: {@link #fillerUnits}) are left out of that order: whichever member hosts one,
+     * its links to most leaves cross members. The rest is cut between members first: each boundary is placed, among
+     * the positions whose work lies near the ideal share of the rest ({@link #memberBounds}), where the links it cuts
+     * are slowest (the largest cross-member lookahead: between pods or rail groups rather than through a server's
+     * leaf), ties going to the position closest to the ideal. The spines then fill each member up to an equal share
+     * of all the work. So a member's GPUs (most of its heap) stay near an equal share while its work is equal and
+     * its cut falls on slow links. Each member's units (its spines first) are then cut into {@code actors /
      * members} groups of equal work.
      */
     private static Grouping balanced(Fabric fabric, int actors, long[] workPerLp, int members) {
         Grouping units = of(fabric, Mode.SWITCH);
         int u = units.groupCount();
         Topology t = fabric.topology();
-        int[] near = nearestGpu(t);
+        int[][] span = nearestGpuSpan(t);
+        boolean[] filler = members > 1 ? fillerUnits(fabric, units, span) : new boolean[u];
         long[] weight = new long[u];
         long[] order = new long[u];
+        int placed = 0;
+        long fillerWork = 0;
         for (int g = 0; g < u; g++) {
             int pos = Integer.MAX_VALUE;
             for (int lp : units.members(g)) {
                 weight[g] += workPerLp[lp];
-                pos = Math.min(pos, near[fabric.nodeOfLp(lp)]);
+                pos = Math.min(pos, span[0][fabric.nodeOfLp(lp)]);
             }
-            order[g] = ((long) pos << 32) | g;
+            if (filler[g]) {
+                fillerWork += weight[g];
+            } else {
+                order[placed++] = ((long) pos << 32) | g;
+            }
         }
-        Arrays.sort(order);
-        int[] unitAt = new int[u];
+        Arrays.sort(order, 0, placed);
+        int[] unitAt = new int[placed];
         int[] posOf = new int[u];
-        long[] prefix = new long[u + 1];
-        for (int i = 0; i < u; i++) {
+        Arrays.fill(posOf, -1);
+        long[] prefix = new long[placed + 1];
+        for (int i = 0; i < placed; i++) {
             unitAt[i] = (int) order[i];
             posOf[unitAt[i]] = i;
             prefix[i + 1] = prefix[i] + weight[unitAt[i]];
         }
-        int m = Math.max(1, Math.min(members, u));
+        int m = Math.max(1, Math.min(members, placed));
         int perMember = Math.max(1, actors / Math.max(1, members));
-        int[] bounds = memberBounds(fabric, units, posOf, prefix, m, perMember);
+        int[] bounds = memberBounds(fabric, units, posOf, prefix, m, perMember, fillerWork);
+        // each member's units: the spines that fill it up to an equal share of all the work, then its run
+        long share = (prefix[placed] + fillerWork) / m;
+        int[][] memberUnits = new int[m][];
+        int nextFiller = 0;
+        for (int k = 0; k < m; k++) {
+            long own = prefix[bounds[k + 1]] - prefix[bounds[k]];
+            int[] list = new int[u];
+            int n = 0;
+            while (nextFiller < u) {
+                if (!filler[nextFiller]) {
+                    nextFiller++;
+                    continue;
+                }
+                if (k < m - 1 && own + weight[nextFiller] / 2 >= share) {
+                    break;
+                }
+                own += weight[nextFiller];
+                list[n++] = nextFiller++;
+            }
+            for (int i = bounds[k]; i < bounds[k + 1]; i++) {
+                list[n++] = unitAt[i];
+            }
+            memberUnits[k] = Arrays.copyOf(list, n);
+        }
         int[] binOf = new int[u];
         int[] binMember = new int[Math.min(actors, u)];
         int bin = 0;
         for (int k = 0; k < m; k++) {
-            int from = bounds[k];
-            int to = bounds[k + 1];
-            int bins = Math.min(perMember, to - from);
-            long total = prefix[to] - prefix[from];
+            int[] list = memberUnits[k];
+            int bins = Math.max(1, Math.min(perMember, list.length));
+            long total = 0;
+            for (int unit : list) {
+                total += weight[unit];
+            }
             int first = bin;
-            for (int i = from; i < to; i++) {
-                binOf[unitAt[i]] = bin;
+            long acc = 0;
+            for (int i = 0; i < list.length; i++) {
+                binOf[list[i]] = bin;
                 binMember[bin] = k;
-                long acc = prefix[i + 1] - prefix[from];
+                acc += weight[list[i]];
                 int local = bin - first;
                 // move on once this bin holds its share, keeping at least one unit for every bin left
-                if (local < bins - 1 && (acc * bins >= total * (local + 1L) || to - i - 1 == bins - local - 1)) {
+                if (local < bins - 1 && (acc * bins >= total * (local + 1L)
+                        || list.length - i - 1 == bins - local - 1)) {
                     bin++;
                 }
             }
@@ -272,86 +312,146 @@ public final class Grouping {
         return new Grouping(groupOf, bin, Arrays.copyOf(binMember, bin));
     }
 
+    /**
+     * The switch units (no GPU in them) nearest to the GPUs of every server alike, in hops: the top tier of a
+     * fabric whose every top switch reaches every leaf, and the rail leaves of a fabric of one scalable unit (each
+     * one GPU of every server). Wherever such a unit goes, its links to most of its peers cross members. None when
+     * every unit is one.
+     */
+    static boolean[] fillerUnits(Fabric fabric, Grouping units, int[][] span) {
+        Topology t = fabric.topology();
+        int u = units.groupCount();
+        long first = serverOrGpu(t, 0);
+        long last = serverOrGpu(t, fabric.gpuCount() - 1);
+        boolean[] filler = new boolean[u];
+        int count = 0;
+        for (int g = 0; g < u; g++) {
+            boolean all = true;
+            for (int lp : units.members(g)) {
+                int node = fabric.nodeOfLp(lp);
+                if (fabric.isGpuLp(lp) || span[1][node] < 0 || serverOrGpu(t, span[0][node]) != first
+                        || serverOrGpu(t, span[1][node]) != last) {
+                    all = false;
+                    break;
+                }
+            }
+            filler[g] = all;
+            count += all ? 1 : 0;
+        }
+        return count == u ? new boolean[u] : filler;
+    }
+
+    /** The server of a GPU, or the GPU itself (as a negative) when it has none. */
+    private static long serverOrGpu(Topology t, int gpu) {
+        int s = t.serverOfGpu(gpu);
+        return s >= 0 ? s : -1L - gpu;
+    }
+
     /** How far from its ideal share of work a member boundary may move to cut slower links. */
     static final double MEMBER_SLACK = 0.05;
-    /** Positions tried per member boundary. */
-    private static final int BOUNDARY_CANDIDATES = 64;
+    /**
+     * How far from its ideal share of the placed (non-filler) work a member boundary may move at most when
+     * spines fill the difference: a member then hosts at most 1.2 times its share of the GPUs, whose state is
+     * most of its heap.
+     */
+    static final double PLACED_SLACK = 0.15;
 
     /**
-     * Positions (in locality order) where each member's run of units starts, {@code bounds[members] = u}: per
-     * boundary the candidate whose cut links are slowest (see {@link #balanced}).
+     * Positions (in locality order) where each member's run of placed units starts, {@code bounds[members] =
+     * placed}: per boundary the position whose cut links are slowest (see {@link #balanced}), among those whose work
+     * lies within a window of the ideal share of the placed work: {@link #MEMBER_SLACK} of a member's share of all
+     * the work, widened by what the filler can make up (half a member's share of it), at most {@link #PLACED_SLACK}
+     * of a member's share of the placed work.
      */
     private static int[] memberBounds(Fabric fabric, Grouping units, int[] posOf, long[] prefix, int members,
-            int perMember) {
-        int u = posOf.length;
-        long total = prefix[u];
+            int perMember, long fillerWork) {
+        int u = prefix.length - 1;
+        long placedWork = prefix[u];
+        long total = placedWork + fillerWork;
         int[] bounds = new int[members + 1];
         bounds[members] = u;
         if (members == 1) {
             return bounds;
         }
-        // per boundary, candidate positions i (member b starts at unit position i) near the ideal share
-        int[][] cands = new int[members][];
+        long slack = (long) (MEMBER_SLACK * total / members);
+        if (fillerWork > 0) {
+            slack = Math.min(slack + fillerWork / (2L * members), (long) (PLACED_SLACK * placedWork / members));
+        }
+        long[] cut = slowestCut(fabric, units, posOf, u);
         for (int b = 1; b < members; b++) {
-            long ideal = total * b / members;
-            long slack = (long) (MEMBER_SLACK * total / members);
-            int lo = Math.max(b * perMember, lowerBound(prefix, ideal - slack));
+            long ideal = placedWork * b / members;
+            int lo = Math.max(Math.max(b * perMember, bounds[b - 1] + perMember), lowerBound(prefix, ideal - slack));
             int hi = Math.min(u - (members - b) * perMember, lowerBound(prefix, ideal + slack));
             if (hi < lo) {
-                int at = Math.max(b, Math.min(u - (members - b), lowerBound(prefix, ideal)));
-                cands[b] = new int[] {at};
+                bounds[b] = Math.min(u - (members - b), Math.max(bounds[b - 1] + 1, lowerBound(prefix, ideal)));
                 continue;
             }
-            int n = Math.min(BOUNDARY_CANDIDATES, hi - lo + 1);
-            cands[b] = new int[n];
-            for (int k = 0; k < n; k++) {
-                cands[b][k] = n == 1 ? lo : lo + (int) ((long) (hi - lo) * k / (n - 1));
+            int best = lo;
+            for (int i = lo + 1; i <= hi; i++) {
+                if (cut[i] > cut[best] || (cut[i] == cut[best]
+                        && Math.abs(prefix[i] - ideal) < Math.abs(prefix[best] - ideal))) {
+                    best = i;
+                }
             }
+            bounds[b] = best;
         }
-        // the slowest link each candidate cuts: a link between positions a < c crosses every boundary in (a, c]
+        return bounds;
+    }
+
+    /**
+     * Per position i in locality order (a member starting at unit position i), the smallest latency of the links
+     * such a boundary cuts: a link between placed units at positions a < c crosses every boundary in (a, c].
+     * Links of filler units are left out (they cross members wherever the filler goes). Long.MAX_VALUE where none.
+     * Links in order of latency paint the positions none has painted yet, found by path-halving pointers.
+     */
+    private static long[] slowestCut(Fabric fabric, Grouping units, int[] posOf, int placed) {
         Topology t = fabric.topology();
-        long[][] cut = new long[members][];
-        for (int b = 1; b < members; b++) {
-            cut[b] = new long[cands[b].length];
-            Arrays.fill(cut[b], Long.MAX_VALUE);
-        }
-        for (int p = 0; p < t.portCount(); p++) {
+        int ports = t.portCount();
+        long[] links = new long[ports];
+        int n = 0;
+        for (int p = 0; p < ports; p++) {
             int a = posOf[units.groupOf(fabric.lpOfPort(p))];
             int peer = t.portPeer(p);
             int rxLp = t.nodeKind(peer) == io.collemu.topology.model.NodeKind.GPU ? t.gpuOfNode(peer)
                     : fabric.lpOfPort(t.portOf(peer, 0));
             int c = posOf[units.groupOf(rxLp)];
-            if (a == c) {
+            if (a < 0 || c < 0 || a == c) {
                 continue;
             }
-            int low = Math.min(a, c);
-            int high = Math.max(a, c);
             long delay = Math.min(t.portLinkLatencyPs(p), fabric.creditDelayPs(p));
-            for (int b = 1; b < members; b++) {
-                int[] cb = cands[b];
-                for (int k = 0; k < cb.length; k++) {
-                    if (cb[k] > low && cb[k] <= high && delay < cut[b][k]) {
-                        cut[b][k] = delay;
-                    }
-                }
+            links[n++] = Math.min(delay, Integer.MAX_VALUE) << 32 | p; // longer than 2.1 ms: alike
+        }
+        long[] sorted = Arrays.copyOf(links, n);
+        Arrays.sort(sorted);
+        long[] cut = new long[placed + 1];
+        Arrays.fill(cut, Long.MAX_VALUE);
+        int[] next = new int[placed + 2]; // next[i]: the first unpainted position >= i (placed + 1: none)
+        for (int i = 0; i < next.length; i++) {
+            next[i] = i;
+        }
+        for (long link : sorted) {
+            int p = (int) link;
+            long delay = link >>> 32;
+            int a = posOf[units.groupOf(fabric.lpOfPort(p))];
+            int peer = t.portPeer(p);
+            int rxLp = t.nodeKind(peer) == io.collemu.topology.model.NodeKind.GPU ? t.gpuOfNode(peer)
+                    : fabric.lpOfPort(t.portOf(peer, 0));
+            int c = posOf[units.groupOf(rxLp)];
+            int high = Math.max(a, c);
+            for (int i = find(next, Math.min(a, c) + 1); i <= high; i = find(next, i + 1)) {
+                cut[i] = delay;
+                next[i] = i + 1;
             }
         }
-        for (int b = 1; b < members; b++) {
-            long ideal = total * b / members;
-            int best = -1;
-            for (int k = 0; k < cands[b].length; k++) {
-                int i = cands[b][k];
-                if (i <= bounds[b - 1] + perMember - 1) {
-                    continue; // the previous member keeps at least one unit per thread
-                }
-                if (best < 0 || cut[b][k] > cut[b][best] || (cut[b][k] == cut[b][best]
-                        && Math.abs(prefix[i] - ideal) < Math.abs(prefix[cands[b][best]] - ideal))) {
-                    best = k;
-                }
-            }
-            bounds[b] = best < 0 ? Math.min(u - (members - b), bounds[b - 1] + 1) : cands[b][best];
+        return cut;
+    }
+
+    private static int find(int[] next, int i) {
+        while (next[i] != i) {
+            next[i] = next[next[i]];
+            i = next[i];
         }
-        return bounds;
+        return i;
     }
 
     /** The first index i with prefix[i] >= x (prefix is non-decreasing). */
@@ -369,17 +469,23 @@ public final class Grouping {
         return lo;
     }
 
-    /** Per node, the lowest-numbered GPU among the GPUs nearest to it (a multi-source breadth-first search). */
-    private static int[] nearestGpu(Topology t) {
+    /**
+     * Per node, the lowest- and highest-numbered GPU among the GPUs nearest to it (a multi-source breadth-first
+     * search): {@code [0][node]} and {@code [1][node]}; {@link Integer#MAX_VALUE} and -1 for a node no GPU reaches.
+     */
+    static int[][] nearestGpuSpan(Topology t) {
         int n = t.nodeCount();
         int[] near = new int[n];
+        int[] far = new int[n];
         Arrays.fill(near, Integer.MAX_VALUE);
+        Arrays.fill(far, -1);
         int[] queue = new int[n];
         int head = 0;
         int tail = 0;
         for (int g = 0; g < t.gpuCount(); g++) {
             int node = t.gpuNode(g);
             near[node] = g;
+            far[node] = g;
             queue[tail++] = node;
         }
         int[] depth = new int[n];
@@ -389,14 +495,16 @@ public final class Grouping {
                 int peer = t.portPeer(t.portOf(node, i));
                 if (near[peer] == Integer.MAX_VALUE) {
                     near[peer] = near[node];
+                    far[peer] = far[node];
                     depth[peer] = depth[node] + 1;
                     queue[tail++] = peer;
-                } else if (depth[peer] == depth[node] + 1 && near[node] < near[peer]) {
-                    near[peer] = near[node];
+                } else if (depth[peer] == depth[node] + 1) {
+                    near[peer] = Math.min(near[peer], near[node]);
+                    far[peer] = Math.max(far[peer], far[node]);
                 }
             }
         }
-        return near;
+        return new int[][] {near, far};
     }
 
     /** For a BALANCED grouping, the cluster member of each group; null for the other modes. */

@@ -3,6 +3,7 @@ package io.collemu.node.actor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collemu.collectives.CollectiveKind;
 import io.collemu.node.cluster.Partition;
 import io.collemu.node.engine.Job;
 import io.collemu.node.lp.Fabric;
@@ -82,5 +83,48 @@ class BalancedGroupingTest {
         assertTrue(p.imbalance() >= 1.0 && p.imbalance() < 1.5, p.describe());
         assertTrue(p.describe().contains("imbalance"), p.describe());
         assertTrue(p.cutLinks() > 0 && p.crossLookaheadPs() > 0, p.describe());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        // two tiers, one scalable unit: every spine is nearest to every GPU, every rail leaf to every server
+        "rail-optimized:gpus=256,gpus-per-server=8,link=cpo-1.6t",
+        // three tiers: 3 pods of one SU each; the cores are nearest to every GPU, the cuts can fall between pods
+        "rail-optimized:gpus=192,gpus-per-server=8,servers-per-su=8,radix=16,link=cpo-1.6t"})
+    void shouldLetTheTopSwitchesFillTheMembersSoThatGpusAndWorkBothDivide(String spec) {
+        Job job = TestJobs.sweepJob(spec, CollectiveKind.ALL_TO_ALL, "auto", 1 << 20);
+        Fabric f = job.fabric();
+        long[] work = WorkEstimate.perLp(job.model());
+        Grouping g = Grouping.of(f, Grouping.Mode.BALANCED, 3, work, 3);
+        Partition p = Partition.of(f, 3, g, Grouping.Mode.BALANCED, work);
+        int[] gpus = new int[3];
+        int topTier = 0;
+        for (int lp = f.gpuCount(); lp < f.lpCount(); lp++) {
+            topTier = Math.max(topTier, f.topology().tier(f.nodeOfLp(lp)));
+        }
+        long coreLinkPs = Long.MAX_VALUE;
+        for (int lp = 0; lp < f.lpCount(); lp++) {
+            if (f.isGpuLp(lp)) {
+                gpus[p.lpMember()[lp]]++;
+            }
+        }
+        for (int port = 0; port < f.topology().portCount(); port++) {
+            if (f.topology().tier(f.topology().portOwner(port)) == topTier) {
+                coreLinkPs = Math.min(coreLinkPs, f.topology().portLinkLatencyPs(port));
+            }
+        }
+        String where = p.describe() + ", GPUs " + Arrays.toString(gpus);
+        assertTrue(p.imbalance() <= 1.10, where);
+        for (int m = 0; m < 3; m++) {
+            // a member's run of the rest moves at most PLACED_SLACK of its share at either end (a server: 8 GPUs)
+            assertTrue(gpus[m] * 3 <= (1 + 2 * Grouping.PLACED_SLACK) * f.gpuCount() + 3 * 8, where);
+            assertTrue(gpus[m] * 3 >= (1 - 2 * Grouping.PLACED_SLACK) * f.gpuCount() - 3 * 8, where);
+        }
+        if (spec.contains("radix=16")) {
+            // a pod per member, the cores filling: only spine-core links cross (with the first cut that balances
+            // the GPUs 48 / 80 / 64 and the cut falls inside a pod, on a 3 m NIC link: 200 ns of lookahead)
+            assertTrue(p.crossLookaheadPs() >= coreLinkPs, where + ", spine-core link " + coreLinkPs + " ps");
+            assertEquals(Arrays.toString(new int[] {64, 64, 64}), Arrays.toString(gpus), where);
+        }
     }
 }

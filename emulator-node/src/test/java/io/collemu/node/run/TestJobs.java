@@ -13,10 +13,20 @@ public final class TestJobs {
 
     /** One ring all-reduce of {@code sizeBytes} over every GPU of {@code spec}, with its recipe. */
     public static Job sweepJob(String spec, long sizeBytes) {
-        SweepSpec sweep = new SweepSpec(List.of(CollectiveKind.ALL_REDUCE), "ring", List.of(sizeBytes), 1, 1, 0);
+        return sweepJob(spec, CollectiveKind.ALL_REDUCE, "ring", sizeBytes);
+    }
+
+    /** One {@code kind} of {@code sizeBytes} over every GPU of {@code spec} ({@code algorithm} or "auto"). */
+    public static Job sweepJob(String spec, CollectiveKind kind, String algorithm, long sizeBytes) {
+        return sweepJob(spec, kind, algorithm, sizeBytes, Fidelity.NCCL);
+    }
+
+    /** As {@link #sweepJob(String, CollectiveKind, String, long)} in {@code fidelity}. */
+    public static Job sweepJob(String spec, CollectiveKind kind, String algorithm, long sizeBytes,
+            Fidelity fidelity) {
+        SweepSpec sweep = new SweepSpec(List.of(kind), algorithm, List.of(sizeBytes), 1, 1, 0);
         ModelAssembly a = ModelAssembly.of(new TopologySource(spec, null, true, null, RoutingMode.ECMP), sweep,
-                ModelOptions.defaults(64 << 10, 1), Fidelity.NCCL);
-        return a.sweepJob(sweep, CollectiveKind.ALL_REDUCE, sizeBytes,
-                a.step(sweep, CollectiveKind.ALL_REDUCE, sizeBytes), 0);
+                ModelOptions.defaults(64 << 10, 1), fidelity);
+        return a.sweepJob(sweep, kind, sizeBytes, a.step(sweep, kind, sizeBytes), 0);
     }
 }
