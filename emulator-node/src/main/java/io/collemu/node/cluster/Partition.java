@@ -16,7 +16,8 @@ import java.util.Arrays;
  *
  * <p>With the balanced grouping (groups already cut by estimated work, in locality order: see
  * {@link Grouping.Mode#BALANCED}) member m takes the m-th run of {@code groups / members} consecutive groups, so
- * members get equal estimated work and the cuts fall between pods, on the spine and core links.
+ * members get equal estimated work and about equal GPUs, and the cuts fall between pods or rail groups, on the
+ * spine and core links.
  *
  * @param cutLinks       one-way links whose transmitter and receiver are on different members
  * @param lpsPerMember   LPs hosted by each member

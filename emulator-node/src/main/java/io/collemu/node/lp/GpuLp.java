@@ -354,8 +354,9 @@ public final class GpuLp implements Lp {
     private void applyRecv(InstanceExec e, Segment s, LpContext ctx) {
         e.applyRecv(s);
         if (e.started()) {
-            for (int st : e.streamsWaitingOn(s.recvOp)) { // only a dependency waits for a receive
-                pumpStream(e, st, ctx);
+            // only a dependency waits for a receive
+            for (int i = e.waitersFrom(s.recvOp), end = e.waitersFrom(s.recvOp + 1); i < end; i++) {
+                pumpStream(e, e.waiter(i), ctx);
             }
             kickAll(ctx);
             checkDone(e, ctx);

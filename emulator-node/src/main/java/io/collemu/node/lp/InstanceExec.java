@@ -35,8 +35,14 @@ final class InstanceExec {
     private final int[] waiting;
     /** Per stream, the earliest time it may inject again (base latency, step latency, channel pacing). */
     private final long[] readyAtPs;
-    /** Per receive op: the streams with a send that depends on it (null: none), in the order of those sends. */
-    private final int[][] waitersOf;
+    /**
+     * Per receive op: the streams with a send that depends on it, in the order of those sends: {@code
+     * waiterStreams[waiterStart[op] .. waiterStart[op + 1])}. Two flat arrays rather than an array per op: a GPU of
+     * a 16,384-GPU hierarchical all-reduce has about 4,100 ops, and an int[1] each (24 bytes and a reference) was
+     * the largest share of a member's heap.
+     */
+    private final int[] waiterStart;
+    private final int[] waiterStreams;
     /** Per stream, the time of the wake-up (STEP_READY) already scheduled, to schedule each one once. */
     private final long[] wakePs;
     /** Per stream, the software latency of the current op's step, and whether it has been paid. */
@@ -151,14 +157,13 @@ final class InstanceExec {
                 }
             }
         }
-        this.waitersOf = new int[ops][];
-        Arrays.fill(lastWaiter, -1);
+        this.waiterStart = new int[ops + 1];
         for (int op = 0; op < ops; op++) {
-            if (waiterCount[op] > 0) {
-                waitersOf[op] = new int[waiterCount[op]];
-                waiterCount[op] = 0;
-            }
+            waiterStart[op + 1] = waiterStart[op] + waiterCount[op];
+            waiterCount[op] = 0;
         }
+        this.waiterStreams = new int[waiterStart[ops]];
+        Arrays.fill(lastWaiter, -1);
         for (int op = 0; op < ops; op++) {
             if (rs.isSend(op)) {
                 int s = rs.stream(op);
@@ -166,7 +171,7 @@ final class InstanceExec {
                     int d = rs.dep(op, k);
                     if (lastWaiter[d] != s) {
                         lastWaiter[d] = s;
-                        waitersOf[d][waiterCount[d]++] = s;
+                        waiterStreams[waiterStart[d] + waiterCount[d]++] = s;
                     }
                 }
             }
@@ -660,15 +665,18 @@ final class InstanceExec {
     }
 
     /**
-     * The streams a receive of op {@code recvOp} may unblock: those with a send that depends on it (empty when
-     * none). Only a dependency waits for a receive; pacing, windows and credits have their own wake-ups.
+     * The streams a receive of op {@code recvOp} may unblock, those with a send that depends on it, are {@link
+     * #waiter} of {@code waitersFrom(recvOp)} up to {@code waitersFrom(recvOp + 1)}. Only a dependency waits for a
+     * receive; pacing, windows and credits have their own wake-ups.
      */
-    int[] streamsWaitingOn(int recvOp) {
-        int[] w = waitersOf[recvOp];
-        return w == null ? NO_STREAMS : w;
+    int waitersFrom(int recvOp) {
+        return waiterStart[recvOp];
     }
 
-    private static final int[] NO_STREAMS = new int[0];
+    /** The i-th entry of the waiting streams (see {@link #waitersFrom}). */
+    int waiter(int i) {
+        return waiterStreams[i];
+    }
 
     /** A segment of stream s left the egress queue for the serializer: its place in the window is free. */
     void segmentStarted(int s) {
