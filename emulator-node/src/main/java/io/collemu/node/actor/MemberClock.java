@@ -300,7 +300,10 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     private Behavior<Command> onReported(Reported r) {
         reports.add(r.report());
         if (--reportsMissing == 0) {
-            coordinator.tell(new Coordinator.MemberReports(member, reports.toArray(LpReport[]::new)));
+            // to a leader with other members: the GPUs' histograms merged (one JVM keeps them per GPU for tests)
+            boolean cluster = plan.crossLookaheadPs() < WindowScheduler.NONE / 8;
+            coordinator.tell(new Coordinator.MemberReports(member, cluster ? LpReport.withMergedHistograms(reports)
+                    : reports.toArray(LpReport[]::new)));
             return Behaviors.stopped();
         }
         return this;
