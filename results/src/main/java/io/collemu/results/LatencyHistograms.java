@@ -53,13 +53,21 @@ public final class LatencyHistograms {
 
     /** @return a new histogram holding every count of every input; the inputs are left unchanged */
     public static Histogram merge(Collection<Histogram> histograms) {
-        Histogram merged = newHistogram();
+        long max = 0;
         long start = Long.MAX_VALUE;
         long end = 0;
         for (Histogram h : histograms) {
-            merged.add(h);
+            max = Math.max(max, h.getMaxValue());
             start = Math.min(start, h.getStartTimeStamp());
             end = Math.max(end, h.getEndTimeStamp());
+        }
+        // sized by the largest value alone: an auto-resizing histogram keeps the value that last made it grow as
+        // its highest trackable value, which its encoding carries, so merging in another grouping (a cluster
+        // member's GPUs first, then the members) would give other bytes for the same counts
+        Histogram merged = new Histogram(1, Math.max(2, max), SIGNIFICANT_DIGITS);
+        merged.setAutoResize(true);
+        for (Histogram h : histograms) {
+            merged.add(h);
         }
         if (start != Long.MAX_VALUE) {
             merged.setStartTimeStamp(start);

@@ -96,4 +96,25 @@ class LatencyHistogramsTest {
         assertEquals(1000L, f.get("maxNs"));
         assertEquals(0L, LatencyHistograms.figures(LatencyHistograms.newHistogram()).get("p99Ns"));
     }
+
+    @Test
+    void shouldEncodeTheSameBytesWhateverTheGroupingOfTheMerge() {
+        // one by one, an auto-resizing histogram grows for 5 ms and then holds 7 ms in the same bucket range; merged
+        // as a member of LPs 1-2 first (its largest value 7 ms), it would grow for 7 ms instead
+        List<Histogram> perLp = new ArrayList<>();
+        long[] peaks = {3_000, 5_000_000, 7_000_000};
+        for (int i = 0; i < peaks.length; i++) {
+            Histogram h = LatencyHistograms.newHistogram();
+            h.recordValue(1_000 + i);
+            h.recordValue(peaks[i]);
+            perLp.add(h);
+        }
+        Histogram flat = LatencyHistograms.merge(perLp);
+        // as a cluster: each member merges its own LPs, then the leader merges the members
+        Histogram grouped = LatencyHistograms.merge(List.of(LatencyHistograms.merge(perLp.subList(0, 1)),
+                LatencyHistograms.merge(perLp.subList(1, 3))));
+        assertEquals(flat, grouped);
+        assertEquals(java.util.Arrays.toString(LatencyHistograms.encode(flat)),
+                java.util.Arrays.toString(LatencyHistograms.encode(grouped)));
+    }
 }
