@@ -58,11 +58,23 @@ public final class ClusterOptions {
      * port is free, the key stores open) before any actor system starts; {@code threads} sizes the dispatcher.
      */
     public ClusterSettings settings(int threads) {
-        return settings(threads, 0);
+        return settings(threads, 0, true);
+    }
+
+    /**
+     * The flags checked, but not this machine: no port is bound to see that it is free. For a run in one JVM,
+     * which listens nowhere (a member serving runs on this machine holds the default port).
+     */
+    public ClusterSettings settingsUnprobed(int threads) {
+        return settings(threads, 0, false);
     }
 
     /** As {@link #settings(int)}, for a node that gives up joining after {@code joinAttempts} (0 = never). */
     ClusterSettings settings(int threads, int joinAttempts) {
+        return settings(threads, joinAttempts, true);
+    }
+
+    private ClusterSettings settings(int threads, int joinAttempts, boolean probe) {
         if (!(memberWaitSeconds >= 1 && memberWaitSeconds <= 3600)) {
             throw new UserError("--member-wait: " + memberWaitSeconds + " is out of range 1..3600 seconds");
         }
@@ -76,7 +88,9 @@ public final class ClusterOptions {
         boolean direct = !"pekko".equals(System.getProperty(ClusterEngine.EXCHANGE_PROPERTY));
         ClusterSettings s = new ClusterSettings(host, port, bindTo, seedNodes, threads, failureSeconds, joinAttempts,
                 tls, insecure, direct);
-        s.probe();
+        if (probe) {
+            s.probe();
+        }
         return s;
     }
 

@@ -93,7 +93,9 @@ public final class RunCommand implements Callable<Integer> {
                 kind = EngineKind.ACTORS; // a cluster run is an actor run
             }
             var actorSettings = actors.settings();
-            var clusterSettings = cluster.settings(actorSettings.threads()); // checked even when unused
+            // the flags are checked even when unused; the address only when this run listens on it
+            var clusterSettings = members > 1 ? cluster.settings(actorSettings.threads())
+                    : cluster.settingsUnprobed(actorSettings.threads());
             EngineSettings e = members == 1 ? EngineSettings.local(kind, actorSettings)
                     : new EngineSettings(kind, actorSettings, members, clusterSettings, cluster.memberWait());
             Map<String, Object> inputs = scenario.inputs();

@@ -83,6 +83,22 @@ public class CliTest {
     }
 
     @Test
+    void shouldRunInOneJvmWhileAnotherProgramHoldsTheClusterPort() throws IOException {
+        // a run in one JVM listens nowhere: a member serving runs on this machine may hold the default port
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Result r = run("run", "--topology", "single-switch:gpus=8,link=cpo-1.6t", "--sizes", "64K", "--port",
+                    String.valueOf(held.getLocalPort()), "--out", tmp.toString(), "--no-progress");
+            assertEquals(0, r.code(), r.err());
+            Result cluster = run("run", "--members", "2", "--topology", "single-switch:gpus=8,link=cpo-1.6t",
+                    "--sizes", "64K", "--port", String.valueOf(held.getLocalPort()), "--out", tmp.toString(),
+                    "--no-progress");
+            assertEquals(2, cluster.code(), cluster.err());
+            assertTrue(cluster.err().contains("--port " + held.getLocalPort() + ": already in use"), cluster.err());
+        }
+    }
+
+    @Test
     void shouldRunASmallSweepAndWriteEveryFile() throws IOException {
         Result r = run("run", "--topology", "single-switch:gpus=8,link=cpo-1.6t", "--sizes", "64K:1M:x4",
                 "--collective", "all-reduce,all-gather", "--out", tmp.toString(), "--no-progress", "--engine",
