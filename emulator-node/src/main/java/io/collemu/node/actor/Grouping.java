@@ -3,6 +3,7 @@ package io.collemu.node.actor;
 import io.collemu.node.lp.Fabric;
 import io.collemu.node.lp.Model;
 import io.collemu.node.lp.WorkEstimate;
+import io.collemu.topology.model.NodeKind;
 import io.collemu.topology.model.Topology;
 import java.util.Arrays;
 import java.util.Locale;
@@ -414,10 +415,7 @@ public final class Grouping {
         int n = 0;
         for (int p = 0; p < ports; p++) {
             int a = posOf[units.groupOf(fabric.lpOfPort(p))];
-            int peer = t.portPeer(p);
-            int rxLp = t.nodeKind(peer) == io.collemu.topology.model.NodeKind.GPU ? t.gpuOfNode(peer)
-                    : fabric.lpOfPort(t.portOf(peer, 0));
-            int c = posOf[units.groupOf(rxLp)];
+            int c = posOf[units.groupOf(receiverLp(fabric, p))];
             if (a < 0 || c < 0 || a == c) {
                 continue;
             }
@@ -436,10 +434,7 @@ public final class Grouping {
             int p = (int) link;
             long delay = link >>> 32;
             int a = posOf[units.groupOf(fabric.lpOfPort(p))];
-            int peer = t.portPeer(p);
-            int rxLp = t.nodeKind(peer) == io.collemu.topology.model.NodeKind.GPU ? t.gpuOfNode(peer)
-                    : fabric.lpOfPort(t.portOf(peer, 0));
-            int c = posOf[units.groupOf(rxLp)];
+            int c = posOf[units.groupOf(receiverLp(fabric, p))];
             int high = Math.max(a, c);
             for (int i = find(next, Math.min(a, c) + 1); i <= high; i = find(next, i + 1)) {
                 cut[i] = delay;
@@ -447,6 +442,13 @@ public final class Grouping {
             }
         }
         return cut;
+    }
+
+    /** The LP that stands for the receiving end of port p's link: the GPU, or the peer switch's first port. */
+    private static int receiverLp(Fabric fabric, int p) {
+        Topology t = fabric.topology();
+        int peer = t.portPeer(p);
+        return t.nodeKind(peer) == NodeKind.GPU ? t.gpuOfNode(peer) : fabric.lpOfPort(t.portOf(peer, 0));
     }
 
     private static int find(int[] next, int i) {

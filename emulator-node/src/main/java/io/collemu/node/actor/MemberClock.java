@@ -128,6 +128,8 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
      * and 82.9 s (more windows, each with its fixed cost, for slack the members do not use).
      */
     static final int PIPELINE_DEPTH = 1;
+    /** Whether other members run parts of this run (the cross-member lookahead is finite). */
+    private final boolean withOthers;
     /** {@link #PIPELINE_DEPTH} with other members, else 0. */
     private final int lag;
     /** A global window's length: half the cross-member lookahead when pipelined, else all of it. */
@@ -168,7 +170,8 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         this.localLpCount = lps;
         this.actors = new ActorRef[grouping.groupCount()];
         long cross = plan.crossLookaheadPs();
-        this.lag = cross > PIPELINE_DEPTH && cross < WindowScheduler.NONE / 8 ? PIPELINE_DEPTH : 0;
+        this.withOthers = cross < WindowScheduler.NONE / 8;
+        this.lag = cross > PIPELINE_DEPTH && withOthers ? PIPELINE_DEPTH : 0;
         this.windowPs = cross / (lag + 1);
         this.scheduler = new WindowScheduler(grouping.inboundLookaheadPs(plan.model().fabric()), windowPs);
     }
@@ -301,8 +304,7 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         reports.add(r.report());
         if (--reportsMissing == 0) {
             // to a leader with other members: the GPUs' histograms merged (one JVM keeps them per GPU for tests)
-            boolean cluster = plan.crossLookaheadPs() < WindowScheduler.NONE / 8;
-            coordinator.tell(new Coordinator.MemberReports(member, cluster ? LpReport.withMergedHistograms(reports)
+            coordinator.tell(new Coordinator.MemberReports(member, withOthers ? LpReport.withMergedHistograms(reports)
                     : reports.toArray(LpReport[]::new)));
             return Behaviors.stopped();
         }

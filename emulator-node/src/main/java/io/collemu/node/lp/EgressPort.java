@@ -210,11 +210,11 @@ public final class EgressPort {
 
     /**
      * The segment being serialized has left the serializer. Without faults it was handed on when it started
-     * ({@code s} is null) and only the port's counters move. In fault mode ({@code s} is the segment) it goes on now,
-     * and the credit it held here goes back, unless it is lost (its credit still goes back): if the link is down at any instant between the start of its serialization and its
-     * arrival, if a bit error hits one of its packets, or if the switch it reaches has no route for it (that switch
-     * re-routes it first when its view of the fabric changed since the path was chosen). The caller must not touch
-     * a segment it handed on.
+     * ({@code s} is null) and only the port's counters move. In fault mode ({@code s} is the segment) the credit
+     * it held here goes back, and it goes on now unless it is lost: if the link is down at any instant between the
+     * start of its serialization and its arrival, if a bit error hits one of its packets, or if the switch it
+     * reaches has no route for it (that switch re-routes it first when its view of the fabric changed since the path
+     * was chosen). The caller must not touch a segment it handed on.
      *
      * @return false if it was lost (the caller then owns it, with {@code hops} still at this port)
      */
