@@ -42,6 +42,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * window k-2, possibly not yet received when a member announced) show that nothing is pending before: the same
  * figures on every member, so every member computes the same windows. With one member the cross-member lookahead
  * is infinite and a global window runs the whole emulation.
+ *
+ * <p>Over direct {@link WindowLinks} the clock reads the other members' parts itself when it waits for them
+ * ({@link #awaitLinks}), spinning first where it has a processor to itself: no thread hands them over.
  */
 public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
 
@@ -80,6 +83,11 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
 
     /** A broken window link was not explained by a lost member within the grace: the run ends. */
     private record LinkGiveUp(String message) implements Command {
+    }
+
+    /** Go on reading the window links: the last wait's slice ended before the parts came (local only). */
+    private enum PollLinks implements Command {
+        INSTANCE
     }
 
     /**
@@ -125,9 +133,22 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
      * How many windows a member may run ahead of the batches it has received, with other members: windows are then
      * the cross-member lookahead over (depth + 1), and the next window's bound takes the sent figures of that many
      * windows back. Measured on the 512-GPU run (2 members, this 2-core VM): depth 1 65.3 and 71.8 s, depth 2 71.7
-     * and 82.9 s (more windows, each with its fixed cost, for slack the members do not use).
+     * and 82.9 s (more windows, each with its fixed cost, for slack the members do not use). Again once the clock
+     * read its links itself (2026-12-03): depth 0 61.7 and 65.8 s, depth 1 58.7 and 64.6 s.
      */
     static final int PIPELINE_DEPTH = 1;
+    /** The longest this clock reads its window links before it looks at its mailbox again. */
+    static final long POLL_SLICE_MS = 50;
+    /**
+     * How long a clock that has a processor to itself spins on its window links before it waits in the kernel.
+     * Measured on the 512-GPU run (2 members on this 2-core VM, per-window timestamps of both members): a clock
+     * that waited in the kernel went on a median 42 us after the later of its own send and the other member's, and
+     * a send (one write of about 1.7 kB) cost 25-33 us; spinning, 30 us and 17 us. A waiting thread is woken by the
+     * kernel, and on this VM (Firecracker, guest halt-polling off) an idle processor halts, so the wake-up is slow.
+     * 200 us covers about 90% of the waits (their p90 was 131 us). Whole runs: 54.6, 54.9 and 58.6 s spinning 200 us
+     * against 60.0 and 60.8 s without (50 us: 59.7 s; 1 ms: 60.2 s); the VM's noise is of the same size.
+     */
+    static final long SPIN_NS = 200_000L;
     /** Whether other members run parts of this run (the cross-member lookahead is finite). */
     private final boolean withOthers;
     /** {@link #PIPELINE_DEPTH} with other members, else 0. */
@@ -154,6 +175,29 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     /** This member has said MemberDone: its links may close from now on. */
     private boolean finished;
     private boolean linkBroken;
+    /**
+     * How long this clock spins on its links before it waits in the kernel: {@link #SPIN_NS} when the members on
+     * this member's host, times its threads, fit in the host's processors, else 0 (a spinning member would take the
+     * processor another one needs).
+     */
+    private long spinNs;
+    /** {@link #maybeDoneExchanging} is running, and whether it must run once more. */
+    private boolean advancing;
+    private boolean again;
+    /** A {@link PollLinks} is in this clock's mailbox. */
+    private boolean pollPending;
+    /** Where {@link WindowLinks#poll} puts what it reads. */
+    private final WindowLinks.Sink linkSink = new WindowLinks.Sink() {
+        @Override
+        public void batch(MemberBatch b) {
+            receive(b);
+        }
+
+        @Override
+        public void failed(int from, String message) {
+            onLinkFailed(new LinkFailed(from, message));
+        }
+    };
 
     @SuppressWarnings("unchecked")
     private MemberClock(ActorContext<Command> context, Plan plan) {
@@ -192,6 +236,11 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
                 .onMessage(LpFailed.class, this::onLpFailed)
                 .onMessage(LinkFailed.class, this::onLinkFailed)
                 .onMessage(LinkGiveUp.class, this::onLinkGiveUp)
+                .onMessage(PollLinks.class, p -> {
+                    pollPending = false;
+                    maybeDoneExchanging();
+                    return this;
+                })
                 .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
                     if (plan.links() != null) {
                         plan.links().close();
@@ -208,6 +257,8 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
         if (plan.links() != null && !p.endpoints().isEmpty()) {
             direct = true;
             String[] endpoints = p.endpoints().split(",");
+            spinNs = spins(endpoints, member, dispatcherThreads(), Runtime.getRuntime().availableProcessors())
+                    ? SPIN_NS : 0;
             for (int m = 0; m < endpoints.length && !linkBroken; m++) {
                 if (m == member) {
                     continue;
@@ -276,6 +327,13 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
             early.add(b);
             return this;
         }
+        receive(b);
+        maybeDoneExchanging();
+        return this;
+    }
+
+    /** Hands another member's part to the local actors it is for. */
+    private void receive(MemberBatch b) {
         for (int i = 0; i < b.count(); i++) {
             int dst = b.dsts()[i];
             LpActor.Batch batch = b.batches()[i];
@@ -283,8 +341,6 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
             scheduler.noteIncoming(dst, batch.minTimePs());
         }
         exchange.received(b);
-        maybeDoneExchanging();
-        return this;
     }
 
     private Behavior<Command> onCollectReports(CollectReports c) {
@@ -357,6 +413,68 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
     }
 
     /**
+     * Reads the window links on this thread until every other member's parts of exchange {@code need} are in, for at
+     * most {@link #POLL_SLICE_MS}; after that the clock goes back to its mailbox (a {@link PollLinks} brings it back
+     * here), so that it stops, fails and hears of broken links as usual.
+     *
+     * @return whether the parts are in
+     */
+    private boolean awaitLinks(long need) {
+        long start = System.nanoTime();
+        long deadline = start + POLL_SLICE_MS * 1_000_000L;
+        long spinUntil = start + spinNs;
+        long waitMs = 0; // first whatever is already in the kernel's buffers, without a system call that waits
+        while (!linkBroken && !failed) {
+            plan.links().poll(waitMs, linkSink);
+            if (exchange.complete(need)) {
+                return true;
+            }
+            long now = System.nanoTime();
+            if (now < spinUntil) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long leftNanos = deadline - now;
+            if (leftNanos <= 0) {
+                break;
+            }
+            waitMs = Math.max(1, leftNanos / 1_000_000L);
+        }
+        if (!linkBroken && !failed && !pollPending) {
+            pollPending = true;
+            getContext().getSelf().tell(PollLinks.INSTANCE);
+        }
+        return false;
+    }
+
+    /**
+     * Whether a member may spin while it waits: the members advertising the same host as {@code member}, each
+     * running {@code threads} threads, fit in {@code processors}.
+     */
+    static boolean spins(String[] endpoints, int member, int threads, int processors) {
+        String host = hostOf(endpoints[member]);
+        int sharing = 0;
+        for (String e : endpoints) {
+            if (hostOf(e).equals(host)) {
+                sharing++;
+            }
+        }
+        return (long) sharing * threads <= processors;
+    }
+
+    private static String hostOf(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        return colon < 0 ? endpoint : endpoint.substring(0, colon);
+    }
+
+    /** The threads of this member's LP dispatcher (1 if its configuration does not say). */
+    private int dispatcherThreads() {
+        com.typesafe.config.Config config = getContext().getSystem().settings().config();
+        String path = plan.dispatcher() + ".thread-pool-executor.fixed-pool-size";
+        return config.hasPath(path) ? Math.max(1, config.getInt(path)) : 1;
+    }
+
+    /**
      * A window link broke. A member that died breaks its links at once, seconds before the cluster's failure
      * detector names it: wait {@link Plan#linkGrace()} for the cluster engine to report the lost member, then end
      * the run on the link's error (never a silent wait for batches that cannot come).
@@ -380,14 +498,33 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
 
     /**
      * Done with this global window once every other member's last part of the exchange {@link #lag} windows back is
-     * in: the next window then starts where those announcements say, the same on every member.
+     * in: the next window then starts where those announcements say, the same on every member. A loop, not a
+     * recursion: a window with nothing local exchanges at once and comes back here, and a clock that reads its links
+     * may find the parts of many such windows in one read (a StackOverflowError on a 3-member profile run before).
      */
     private void maybeDoneExchanging() {
+        if (advancing) {
+            again = true; // from within a step: the loop below takes it
+            return;
+        }
+        advancing = true;
+        try {
+            do {
+                again = false;
+                stepExchange();
+            } while (again);
+        } finally {
+            advancing = false;
+        }
+    }
+
+    /** One step of {@link #maybeDoneExchanging}. */
+    private void stepExchange() {
         if (!exchanging) {
             return;
         }
         long need = exchange.sendSeq() - 1 - lag;
-        if (need >= 0 && !exchange.complete(need)) {
+        if (need >= 0 && !exchange.complete(need) && !(direct && awaitLinks(need))) {
             return;
         }
         exchanging = false;

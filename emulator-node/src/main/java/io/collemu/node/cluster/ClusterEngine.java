@@ -226,7 +226,6 @@ public final class ClusterEngine implements Engine {
                 p.crossLookaheadPs(), job.startPs(), DISPATCHER, progress, links, linkGrace(settings))),
                 "clock-" + id, DispatcherSelector.fromConfig(DISPATCHER));
         if (links != null) {
-            links.deliverTo(clocks[0]);
             endpoints[0] = links.endpoint();
         }
         // a member that opened no link (it could not) keeps the whole run's exchange on Pekko

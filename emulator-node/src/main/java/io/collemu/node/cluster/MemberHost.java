@@ -100,9 +100,6 @@ public final class MemberHost {
                     job.startPs(), dispatcher, Progress.NONE, links, linkHosts.grace());
             ActorRef<MemberClock.Command> clock = ctx.spawnAnonymous(MemberClock.create(plan),
                     DispatcherSelector.fromConfig(dispatcher));
-            if (links != null) {
-                links.deliverTo(clock);
-            }
             return new ClockReady(m.runId(), m.member(), clock, links == null ? "" : links.endpoint());
         } catch (RuntimeException | java.io.IOException e) {
             if (links != null) {
