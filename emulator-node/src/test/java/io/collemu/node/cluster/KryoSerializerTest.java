@@ -93,4 +93,74 @@ class KryoSerializerTest {
         assertEquals(h.getValueAtPercentile(99.9), r2.latencyNs().getValueAtPercentile(99.9));
         assertEquals(r.ports()[0], r2.ports()[0]);
     }
+
+    /** Sets every instance field of a segment to a value of its own (by reflection, so a new field is included). */
+    private static Segment everyFieldSet(int salt) throws IllegalAccessException {
+        Segment s = new Segment();
+        int k = 0;
+        for (java.lang.reflect.Field f : Segment.class.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            k++;
+            Class<?> t = f.getType();
+            if (t == int.class) {
+                f.setInt(s, (k % 3 == 0 ? -1 : 1) * (1000 * k + salt));
+            } else if (t == long.class) {
+                f.setLong(s, (k % 2 == 0 ? -1L : 1L) * (3_000_000_000_000L * k + salt));
+            } else if (t == int[].class) {
+                f.set(s, new int[] {k, -k, salt});
+            } else if (t != Segment[].class) {
+                throw new AssertionError("Segment." + f.getName() + " is a " + t + ": teach its serializer and this"
+                        + " test the type");
+            }
+        }
+        return s;
+    }
+
+    private static void assertSameFields(Segment want, Segment got) throws IllegalAccessException {
+        for (java.lang.reflect.Field f : Segment.class.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType() == Segment[].class) {
+                continue;
+            }
+            Object a = f.get(want);
+            Object b = f.get(got);
+            if (a instanceof int[] ia) {
+                assertArrayEquals(ia, (int[]) b, "Segment." + f.getName());
+            } else {
+                assertEquals(a, b, "Segment." + f.getName());
+            }
+        }
+    }
+
+    @Test
+    void shouldRoundTripEveryFieldOfASegmentWithItsSiblings() throws Exception {
+        Kryo kryo = KryoSerializer.newKryo(null);
+        Segment s = everyFieldSet(7);
+        s.siblings = new Segment[] {everyFieldSet(8), null, everyFieldSet(9)};
+        Segment nulls = new Segment(); // path and siblings null, every number 0
+        LpActor.Batch b = new LpActor.Batch(4, new int[] {1, 2, 3, 4}, new int[] {5, 6, 7, 8},
+                new long[] {0, 1, Long.MAX_VALUE / 2, 7}, new long[] {-1, 0, 9, 10}, new int[] {-2, 0, 1, 2},
+                new long[] {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE}, new Object[] {s, null, nulls, new long[] {3}});
+        LpActor.Batch back = (LpActor.Batch) roundTrip(kryo, b);
+        assertEquals(4, back.count());
+        assertArrayEquals(b.srcLp(), back.srcLp());
+        assertArrayEquals(b.dstLp(), back.dstLp());
+        assertArrayEquals(b.timePs(), back.timePs());
+        assertArrayEquals(b.seq(), back.seq());
+        assertArrayEquals(b.kind(), back.kind());
+        assertArrayEquals(b.aux(), back.aux());
+        Segment got = (Segment) back.payload()[0];
+        assertSameFields(s, got);
+        assertEquals(3, got.siblings.length);
+        assertSameFields(s.siblings[0], got.siblings[0]);
+        assertEquals(null, got.siblings[1]);
+        assertSameFields(s.siblings[2], got.siblings[2]);
+        assertEquals(null, back.payload()[1]);
+        Segment gotNulls = (Segment) back.payload()[2];
+        assertSameFields(nulls, gotNulls);
+        assertEquals(null, gotNulls.path);
+        assertEquals(null, gotNulls.siblings);
+        assertArrayEquals(new long[] {3}, (long[]) back.payload()[3], "a payload that is not a segment");
+    }
 }
