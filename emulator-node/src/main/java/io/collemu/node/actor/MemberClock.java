@@ -134,7 +134,8 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
      * the cross-member lookahead over (depth + 1), and the next window's bound takes the sent figures of that many
      * windows back. Measured on the 512-GPU run (2 members, this 2-core VM): depth 1 65.3 and 71.8 s, depth 2 71.7
      * and 82.9 s (more windows, each with its fixed cost, for slack the members do not use). Again once the clock
-     * read its links itself (2026-12-03): depth 0 61.7 and 65.8 s, depth 1 58.7 and 64.6 s.
+     * read its links itself (2026-12-03): depth 0 61.7 and 65.8 s, depth 1 58.7 and 64.6 s; and with the hand-written
+     * serializers: depth 2 64.7 and 58.6 s, depth 1 54.6 and 57.5 s.
      */
     static final int PIPELINE_DEPTH = 1;
     /** The longest this clock reads its window links before it looks at its mailbox again. */
