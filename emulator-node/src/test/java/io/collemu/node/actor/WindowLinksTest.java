@@ -56,33 +56,6 @@ class WindowLinksTest {
         }
     }
 
-    /** A part of exchange {@code exchange} with one batch of {@code events} events, each with a segment. */
-    private static MemberClock.MemberBatch part(long exchange, int events) {
-        int[] src = new int[events];
-        int[] dst = new int[events];
-        long[] time = new long[events];
-        long[] seq = new long[events];
-        int[] kind = new int[events];
-        long[] aux = new long[events];
-        Object[] payload = new Object[events];
-        for (int e = 0; e < events; e++) {
-            src[e] = e;
-            dst[e] = 2 * e + 1;
-            time[e] = exchange * 1_000_000L + e;
-            seq[e] = 7L * e;
-            kind[e] = e % 5;
-            aux[e] = -e;
-            Segment s = new Segment();
-            s.sizeBytes = 65_536;
-            s.path = new int[] {e, e + 1, e + 2};
-            s.flowHash = 31L * e + exchange;
-            payload[e] = s;
-        }
-        LpActor.Batch b = new LpActor.Batch(events, src, dst, time, seq, kind, aux, payload);
-        return new MemberClock.MemberBatch(exchange, 0, 0, 1, 1, new int[] {3}, new LpActor.Batch[] {b},
-                exchange * 10, exchange * 20);
-    }
-
     /** Polls until {@code done} holds, for at most 10 s. */
     private static void pollUntil(WindowLinks links, Received into, java.util.function.BooleanSupplier done) {
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -99,14 +72,14 @@ class WindowLinksTest {
             // small parts, and parts of about 1.5 MB: many times the 64 KiB read buffer, so the frame is read in pieces
             int[] sizes = {0, 1, 40, 20_000, 3, 30_000, 1};
             for (int k = 0; k < sizes.length; k++) {
-                sender.send(1, part(k, sizes[k]));
+                sender.send(1, TestParts.part(k, sizes[k]));
             }
             Received got = new Received();
             pollUntil(receiver, got, () -> got.batches.size() == sizes.length);
             assertEquals(sizes.length, got.batches.size(), "parts read");
             assertTrue(got.failures.isEmpty(), got.failures.toString());
             for (int k = 0; k < sizes.length; k++) {
-                MemberClock.MemberBatch want = part(k, sizes[k]);
+                MemberClock.MemberBatch want = TestParts.part(k, sizes[k]);
                 MemberClock.MemberBatch b = got.batches.get(k);
                 assertEquals(want.exchange(), b.exchange(), "order");
                 assertEquals(want.senderNextPs(), b.senderNextPs());
@@ -133,7 +106,7 @@ class WindowLinksTest {
             Received got = new Received();
             try (WindowLinks sender = WindowLinks.listen(system, "127.0.0.1", "127.0.0.1", TOKEN)) {
                 sender.connect(0, 1, receiver.endpoint());
-                sender.send(1, part(0, 2));
+                sender.send(1, TestParts.part(0, 2));
                 pollUntil(receiver, got, () -> got.batches.size() == 1);
             }
             pollUntil(receiver, got, () -> !got.failures.isEmpty());
@@ -162,7 +135,7 @@ class WindowLinksTest {
                 o.writeLong(42);
                 o.flush();
                 sender.connect(0, 1, receiver.endpoint());
-                sender.send(1, part(5, 3));
+                sender.send(1, TestParts.part(5, 3));
                 Received got = new Received();
                 pollUntil(receiver, got, () -> got.batches.size() == 1);
                 for (int i = 0; i < 5; i++) {
