@@ -401,7 +401,7 @@ public final class MemberClock extends AbstractBehavior<MemberClock.Command> {
                     peers[m].tell(part);
                 } else if (!linkBroken) {
                     try {
-                        plan.links().send(m, part);
+                        plan.links().send(m, part, linkSink);
                     } catch (java.io.IOException e) {
                         onLinkFailed(new LinkFailed(m, "the window link to member " + m + " failed: "
                                 + e.getMessage()));

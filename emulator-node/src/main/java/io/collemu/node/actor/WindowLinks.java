@@ -1,12 +1,9 @@
 package io.collemu.node.actor;
 
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -43,7 +40,9 @@ import org.apache.pekko.serialization.Serializer;
  * <p>A broken or closed connection is reported to the {@link Sink}: the run ends with an error instead of waiting;
  * a member that died is named by the cluster engine's member watch as before.
  *
- * <p>Thread-safety: {@link #send} and {@link #poll} are called by the clock only; the acceptor and the hello
+ * <p>Sends write non-blocking channels; a send the peer cannot take yet reads the links meanwhile.
+ *
+ * <p>Thread-safety: {@link #connect}, {@link #send} and {@link #poll} are called by the clock only; the acceptor and the hello
  * readers are daemon threads that hand accepted connections over through a queue; {@link #close} may come from any
  * thread.
  */
@@ -55,6 +54,11 @@ public final class WindowLinks implements AutoCloseable {
     private static final int HELLO_TIMEOUT_MS = 5000;
     private static final int CONNECT_TIMEOUT_MS = 10_000;
     private static final int READ_BUFFER_BYTES = 1 << 16;
+    /**
+     * How long a send waits for a connection that takes no byte before it fails: past twice the longest
+     * {@code --failure-timeout} a test uses plus gossip, a member that stopped reading is lost, not busy.
+     */
+    static final long STALL_MS = 30_000;
 
     /** What {@link #poll} reads. */
     interface Sink {
@@ -77,6 +81,16 @@ public final class WindowLinks implements AutoCloseable {
         }
     }
 
+    /** An outbound connection past its hello: non-blocking, registered with no interest until a send waits. */
+    private static final class Outbound {
+        final SocketChannel channel;
+        SelectionKey key;
+
+        Outbound(SocketChannel channel) {
+            this.channel = channel;
+        }
+    }
+
     private final ServerSocketChannel server;
     private final Selector selector;
     private final String endpoint;
@@ -85,8 +99,8 @@ public final class WindowLinks implements AutoCloseable {
     /** Connections past their hello, not yet registered with the selector (the clock registers them). */
     private final ConcurrentLinkedQueue<Inbound> accepted = new ConcurrentLinkedQueue<>();
     private final List<SocketChannel> inbound = new ArrayList<>();
-    private final ConcurrentHashMap<Integer, DataOutputStream> outbound = new ConcurrentHashMap<>();
-    private final List<Socket> outboundSockets = new ArrayList<>();
+    private final ConcurrentHashMap<Integer, Outbound> outbound = new ConcurrentHashMap<>();
+    private final List<SocketChannel> outboundChannels = new ArrayList<>();
     private volatile boolean closed;
 
     private WindowLinks(ServerSocketChannel server, Selector selector, String advertiseHost, int port, long token,
@@ -137,35 +151,60 @@ public final class WindowLinks implements AutoCloseable {
      */
     void connect(int self, int m, String endpoint) throws IOException {
         int colon = endpoint.lastIndexOf(':');
-        Socket s = new Socket();
-        synchronized (outboundSockets) {
-            outboundSockets.add(s);
+        SocketChannel c = SocketChannel.open();
+        synchronized (outboundChannels) {
+            outboundChannels.add(c);
         }
-        s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
-                CONNECT_TIMEOUT_MS);
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
-        out.writeInt(MAGIC);
-        out.writeLong(token);
-        out.writeInt(self);
-        out.flush();
-        outbound.put(m, out);
+        c.socket().setTcpNoDelay(true);
+        c.socket().connect(new InetSocketAddress(endpoint.substring(0, colon),
+                Integer.parseInt(endpoint.substring(colon + 1))), CONNECT_TIMEOUT_MS);
+        ByteBuffer hello = ByteBuffer.allocate(16).putInt(MAGIC).putLong(token).putInt(self).flip();
+        while (hello.hasRemaining()) {
+            c.write(hello);
+        }
+        c.configureBlocking(false);
+        Outbound o = new Outbound(c);
+        o.key = c.register(selector, 0, o);
+        outbound.put(m, o);
     }
 
     /**
-     * Sends one batch part to member {@code member}.
+     * Sends one batch part to member {@code member}. While that member's connection takes no more bytes (its
+     * buffers are full: it is busy, or sending to this member too), reads the links into {@code sink}: two members
+     * that both write large parts would otherwise wait on each other for good.
      *
-     * @throws IOException if the connection is broken
+     * @throws IOException if the connection is broken, or took no byte for {@link #STALL_MS}
      */
-    void send(int member, MemberClock.MemberBatch batch) throws IOException {
-        byte[] bytes = serializer.toBinary(batch);
-        DataOutputStream out = outbound.get(member);
-        if (out == null) {
+    void send(int member, MemberClock.MemberBatch batch, Sink sink) throws IOException {
+        Outbound o = outbound.get(member);
+        if (o == null) {
             throw new IOException("no connection to member " + member);
         }
-        out.writeInt(bytes.length);
-        out.write(bytes);
-        out.flush();
+        byte[] bytes = serializer.toBinary(batch);
+        ByteBuffer[] frame = {ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).flip(), ByteBuffer.wrap(bytes)};
+        long progressNanos = System.nanoTime();
+        while (true) {
+            if (o.channel.write(frame) > 0) {
+                progressNanos = System.nanoTime();
+            }
+            if (!frame[1].hasRemaining()) {
+                return;
+            }
+            if (closed) {
+                throw new IOException("closed");
+            }
+            if (System.nanoTime() - progressNanos > STALL_MS * 1_000_000L) {
+                throw new IOException("member " + member + " took no byte for " + STALL_MS / 1000 + " s");
+            }
+            o.key.interestOps(SelectionKey.OP_WRITE);
+            try {
+                poll(50, sink);
+            } finally {
+                if (o.key.isValid()) {
+                    o.key.interestOps(0);
+                }
+            }
+        }
     }
 
     /**
@@ -187,7 +226,9 @@ public final class WindowLinks implements AutoCloseable {
             for (java.util.Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                 SelectionKey key = it.next();
                 it.remove();
-                drain(key, (Inbound) key.attachment(), sink);
+                if (key.attachment() instanceof Inbound in) {
+                    drain(key, in, sink);
+                } // else an outbound connection that can take bytes again: its send goes on
             }
             return true;
         } catch (IOException | java.nio.channels.ClosedSelectorException e) {
@@ -310,8 +351,8 @@ public final class WindowLinks implements AutoCloseable {
                 closeQuietly(s);
             }
         }
-        synchronized (outboundSockets) {
-            for (Socket s : outboundSockets) {
+        synchronized (outboundChannels) {
+            for (SocketChannel s : outboundChannels) {
                 closeQuietly(s);
             }
         }

@@ -71,11 +71,19 @@ class WindowLinksTest {
             sender.connect(0, 1, receiver.endpoint());
             // small parts, and parts of about 1.5 MB: many times the 64 KiB read buffer, so the frame is read in pieces
             int[] sizes = {0, 1, 40, 20_000, 3, 30_000, 1};
-            for (int k = 0; k < sizes.length; k++) {
-                sender.send(1, TestParts.part(k, sizes[k]));
-            }
+            java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                Received none = new Received();
+                for (int k = 0; k < sizes.length; k++) {
+                    try {
+                        sender.send(1, TestParts.part(k, sizes[k]), none);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
             Received got = new Received();
             pollUntil(receiver, got, () -> got.batches.size() == sizes.length);
+            sent.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(sizes.length, got.batches.size(), "parts read");
             assertTrue(got.failures.isEmpty(), got.failures.toString());
             for (int k = 0; k < sizes.length; k++) {
@@ -101,12 +109,44 @@ class WindowLinksTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void shouldNotDeadlockWhenTwoMembersSendPartsLargerThanTheSocketBuffersToEachOther() throws Exception {
+        // each side, like a clock, sends first and reads after; a part of about 12 MB is more than the kernel buffers
+        // while nobody reads (a blocking send deadlocked here with 3.5 MB: the receive buffer grows only as it is read)
+        try (WindowLinks a = WindowLinks.listen(system, "127.0.0.1", "127.0.0.1", TOKEN);
+                WindowLinks b = WindowLinks.listen(system, "127.0.0.1", "127.0.0.1", TOKEN)) {
+            a.connect(0, 1, b.endpoint());
+            b.connect(1, 0, a.endpoint());
+            MemberClock.MemberBatch big = TestParts.part(3, 200_000);
+            java.util.function.BiFunction<WindowLinks, Integer, Received> clock = (links, to) -> {
+                Received got = new Received();
+                try {
+                    links.send(to, big, got);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                pollUntil(links, got, () -> !got.batches.isEmpty());
+                return got;
+            };
+            java.util.concurrent.CompletableFuture<Received> fromB =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> clock.apply(a, 1));
+            Received atB = clock.apply(b, 0);
+            Received atA = fromB.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            for (Received r : List.of(atA, atB)) {
+                assertEquals(1, r.batches.size());
+                assertEquals(200_000, r.batches.get(0).batches()[0].count());
+                assertTrue(r.failures.isEmpty(), r.failures.toString());
+            }
+        }
+    }
+
+    @Test
     void shouldReportALinkTheSenderClosed() throws Exception {
         try (WindowLinks receiver = WindowLinks.listen(system, "127.0.0.1", "127.0.0.1", TOKEN)) {
             Received got = new Received();
             try (WindowLinks sender = WindowLinks.listen(system, "127.0.0.1", "127.0.0.1", TOKEN)) {
                 sender.connect(0, 1, receiver.endpoint());
-                sender.send(1, TestParts.part(0, 2));
+                sender.send(1, TestParts.part(0, 2), new Received());
                 pollUntil(receiver, got, () -> got.batches.size() == 1);
             }
             pollUntil(receiver, got, () -> !got.failures.isEmpty());
@@ -135,7 +175,7 @@ class WindowLinksTest {
                 o.writeLong(42);
                 o.flush();
                 sender.connect(0, 1, receiver.endpoint());
-                sender.send(1, TestParts.part(5, 3));
+                sender.send(1, TestParts.part(5, 3), new Received());
                 Received got = new Received();
                 pollUntil(receiver, got, () -> got.batches.size() == 1);
                 for (int i = 0; i < 5; i++) {
