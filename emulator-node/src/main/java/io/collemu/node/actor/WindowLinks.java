@@ -42,9 +42,9 @@ import org.apache.pekko.serialization.Serializer;
  *
  * <p>Sends write non-blocking channels; a send the peer cannot take yet reads the links meanwhile.
  *
- * <p>Thread-safety: {@link #connect}, {@link #send} and {@link #poll} are called by the clock only; the acceptor and the hello
- * readers are daemon threads that hand accepted connections over through a queue; {@link #close} may come from any
- * thread.
+ * <p>Thread-safety: {@link #connect}, {@link #send} and {@link #poll} are called by the clock only; the acceptor
+ * and the hello readers are daemon threads that hand accepted connections over through a queue; {@link #close} may
+ * come from any thread.
  */
 public final class WindowLinks implements AutoCloseable {
     /** First int of a hello: "CWL1". */

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One global window's part between members, written and read back with the members' Kryo: the hand-written batch
  * and segment serializers against Kryo's generic ones (the record and field serializers they replaced). The part
- * is shaped like the 512-GPU run's (one batch of about 30 segments, each with a 5-hop path). Reports microseconds per part.
+ * is shaped like the 512-GPU run's (one batch of about 30 segments, each with a 5-hop path). Reports microseconds
+ * per part.
  *
  * <p>Run: see README, "Benchmarks".
  */
