@@ -162,12 +162,16 @@ class WindowLinksTest {
             String[] hostPort = receiver.endpoint().split(":");
             try (Socket stranger = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
                     Socket otherRun = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
-                DataOutputStream s = new DataOutputStream(stranger.getOutputStream());
+                // one write each (buffered): the receiver closes as soon as it has read a wrong hello, and a second write
+                // would race that close ("Broken pipe")
+                DataOutputStream s =
+                        new DataOutputStream(new java.io.BufferedOutputStream(stranger.getOutputStream()));
                 s.writeInt(0x12345678);
                 s.writeLong(TOKEN);
                 s.writeInt(0);
                 s.flush();
-                DataOutputStream o = new DataOutputStream(otherRun.getOutputStream());
+                DataOutputStream o =
+                        new DataOutputStream(new java.io.BufferedOutputStream(otherRun.getOutputStream()));
                 o.writeInt(WindowLinks.MAGIC);
                 o.writeLong(TOKEN + 1); // another run's token
                 o.writeInt(0);
