@@ -209,19 +209,21 @@ public final class WindowLinks implements AutoCloseable {
 
     /**
      * Reads what the links have: waits up to {@code timeoutMs} for the first bytes (0: only what is there), then
-     * hands every complete frame to {@code sink}, in order per connection.
-     *
-     * @return whether anything was read (a frame or part of one, or a link that closed)
+     * hands every complete frame to {@code sink}, in order per connection. A connection the acceptor hands over
+     * meanwhile wakes the wait and is read from the next poll on.
      */
-    boolean poll(long timeoutMs, Sink sink) {
+    void poll(long timeoutMs, Sink sink) {
         if (closed) {
-            return false;
+            return;
         }
         try {
-            register();
-            int ready = timeoutMs <= 0 ? selector.selectNow() : selector.select(timeoutMs);
-            if (ready == 0) {
-                return register(); // woken for a new connection: read it on the next poll
+            for (Inbound in; (in = accepted.poll()) != null; ) {
+                in.channel.register(selector, SelectionKey.OP_READ, in);
+            }
+            if (timeoutMs <= 0) {
+                selector.selectNow();
+            } else {
+                selector.select(timeoutMs);
             }
             for (java.util.Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                 SelectionKey key = it.next();
@@ -230,20 +232,9 @@ public final class WindowLinks implements AutoCloseable {
                     drain(key, in, sink);
                 } // else an outbound connection that can take bytes again: its send goes on
             }
-            return true;
         } catch (IOException | java.nio.channels.ClosedSelectorException e) {
-            return false; // closed under the clock: the run is ending
+            // closed under the clock: the run is ending
         }
-    }
-
-    /** Registers the connections the acceptor handed over; whether there were any. */
-    private boolean register() throws IOException {
-        boolean any = false;
-        for (Inbound in; (in = accepted.poll()) != null; ) {
-            in.channel.register(selector, SelectionKey.OP_READ, in);
-            any = true;
-        }
-        return any;
     }
 
     /** Reads one connection until it has nothing more; every complete frame goes to the sink. */
